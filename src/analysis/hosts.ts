@@ -1,0 +1,146 @@
+// From an expression in a host position to the literals that put an all-interfaces address there:
+// directly, through names (module, class, function, `self.x`), environment defaults, `x or "..."`.
+import type { SyntaxNode } from "../types.js";
+import type { NameIndex, Binding } from "./names.js";
+import { callArguments, argumentAt, dottedName, targetValue, unparenthesize } from "./syntax.js";
+
+export type HostForm =
+  /** The literal becomes `os.environ.get(VAR, default)`. */
+  | "plain"
+  /** The literal is the default of the user's own environment lookup: only its value changes. */
+  | "env-default";
+
+export interface HostSite {
+  /** The string literal that is rewritten. */
+  literal: SyntaxNode;
+  value: string;
+  form: HostForm;
+  /** Nodes whose lines may carry a suppression comment: the literal, its assignment, the use. */
+  anchors: SyntaxNode[];
+  /** Set when the bind is real but a rewrite could break it (SPEC §2 `manual`). */
+  manual?: string;
+  /** For a `"host:port"` string (gunicorn `bind`): the port kept after the rewritten host. */
+  port?: string;
+  /** `"[::]:8000"`: the host is written in brackets, and is IPv6. */
+  bracketed?: boolean;
+}
+
+interface TracedValue {
+  node: SyntaxNode;
+  via: SyntaxNode[];
+}
+
+interface Traced {
+  values: TracedValue[];
+  /** False when some binding's value cannot be known (a parameter, a loop, `+=`...). */
+  complete: boolean;
+  /** The name that was followed, for messages. */
+  name?: string;
+}
+
+const MAX_DEPTH = 8;
+
+export class HostResolver {
+  constructor(private readonly names: NameIndex) {}
+
+  /** Sites for an expression used directly as a host. */
+  host(expression: SyntaxNode, depth = 0): HostSite[] {
+    return this.collect(expression, depth, (value, d) => this.hostSitesOfValue(value, d));
+  }
+
+  /** Sites for an expression used as an address tuple `(host, port)`: its first element. */
+  address(expression: SyntaxNode, depth = 0): HostSite[] {
+    return this.collect(expression, depth, (value, d) => {
+      if (value.type !== "tuple" && value.type !== "list") return [];
+      const first = value.namedChildren.find((child) => child.type !== "comment");
+      if (!first || first.type === "list_splat") return [];
+      return this.host(first, d + 1);
+    });
+  }
+
+  /** True for `os.getenv(...)`, `os.environ.get(...)` and their `from os import` forms. */
+  isEnvironmentLookup(node: SyntaxNode): boolean {
+    if (node.type !== "call") return false;
+    const fn = node.childForFieldName("function");
+    const name = fn && dottedName(fn);
+    return !!name && (name === "getenv" || name.endsWith(".getenv") || name === "environ.get" || name.endsWith(".environ.get"));
+  }
+
+  private collect(expression: SyntaxNode, depth: number, sitesOf: (value: SyntaxNode, depth: number) => HostSite[]): HostSite[] {
+    if (depth > MAX_DEPTH) return [];
+    const traced = this.trace(expression, depth);
+    const perValue = traced.values.map((value) =>
+      sitesOf(value.node, depth + 1).map((site) => ({ ...site, anchors: [...site.anchors, ...value.via, expression] })),
+    );
+    const sites = perValue.flat();
+    const ambiguous = !traced.complete || perValue.some((list) => list.length === 0);
+    if (sites.length > 0 && ambiguous && traced.name) {
+      const reason = `\`${traced.name}\` is assigned more than once in its scope, not always an all-interfaces address, so its value at the bind is not known`;
+      return sites.map((site) => ({ ...site, manual: site.manual ?? reason }));
+    }
+    return sites;
+  }
+
+  /** The values an expression may have, following names assigned in this file. */
+  private trace(expression: SyntaxNode, depth: number): Traced {
+    const node = unparenthesize(expression);
+    let bindings: Binding[] | undefined;
+    if (node.type === "identifier") {
+      bindings = this.names.resolve(node.text, node);
+    } else if (node.type === "attribute") {
+      const object = node.childForFieldName("object");
+      const attribute = node.childForFieldName("attribute");
+      if (object?.type === "identifier" && attribute) bindings = this.names.resolveAttribute(object.text, attribute.text, node);
+      if (!bindings) return { values: [{ node, via: [] }], complete: true };
+    } else {
+      return { values: [{ node, via: [] }], complete: true };
+    }
+    if (!bindings) return { values: [], complete: false };
+    const values: TracedValue[] = [];
+    let complete = true;
+    for (const binding of bindings) {
+      if (!binding.value) {
+        complete = false;
+        continue;
+      }
+      if (depth >= MAX_DEPTH) continue;
+      const inner = this.trace(binding.value, depth + 1);
+      // A name bound to another name: its values are the other name's, known or not.
+      if (!inner.complete) complete = false;
+      for (const value of inner.values) values.push({ node: value.node, via: [...value.via, binding.node] });
+    }
+    return { values, complete, name: node.text };
+  }
+
+  private hostSitesOfValue(value: SyntaxNode, depth: number): HostSite[] {
+    switch (value.type) {
+      case "string": {
+        const host = targetValue(value);
+        return host === undefined ? [] : [{ literal: value, value: host, form: "plain", anchors: [value] }];
+      }
+      case "call": {
+        if (!this.isEnvironmentLookup(value)) return [];
+        const fallback = argumentAt(callArguments(value), 1, "default");
+        if (!fallback) return [];
+        return this.host(fallback, depth + 1).map((site) => ({ ...site, form: "env-default" }));
+      }
+      case "boolean_operator": {
+        // `args.host or "0.0.0.0"`: the right operand is the value used when the left is empty.
+        const operator = value.childForFieldName("operator")?.text;
+        const right = value.childForFieldName("right");
+        return operator === "or" && right ? this.host(right, depth + 1) : [];
+      }
+      case "conditional_expression": {
+        const branches = value.namedChildren.filter((_, i) => i !== 1);
+        return branches
+          .flatMap((branch) => this.host(branch, depth + 1))
+          .map((site) => ({
+            ...site,
+            manual: "one branch of a conditional expression: the choice between addresses looks deliberate",
+          }));
+      }
+      default:
+        return [];
+    }
+  }
+}

@@ -1,0 +1,219 @@
+// The module's imports: which local names are modules (so `subprocess.run` is not `app.run`), under
+// which name `os` is reachable, and where `import os` goes when it is not (SPEC §3).
+import type { SyntaxNode } from "../types.js";
+import type { LineEnding } from "../source.js";
+import { allBindings, type NameIndex } from "./names.js";
+
+export interface ModuleImports {
+  /** Local name → what it refers to: `socket`, `http.server.HTTPServer`, `uvicorn`. */
+  qualified: Map<string, string>;
+  /** Local names bound by `import x` / `import x as y`: certainly modules, never objects. */
+  modules: Set<string>;
+}
+
+export function moduleImports(root: SyntaxNode): ModuleImports {
+  const qualified = new Map<string, string>();
+  const modules = new Set<string>();
+  for (const statement of importStatements(root)) {
+    if (statement.type === "import_statement") {
+      for (const name of statement.childrenForFieldName("name")) {
+        if (name.type === "aliased_import") {
+          const alias = name.childForFieldName("alias")!.text;
+          qualified.set(alias, name.childForFieldName("name")!.text);
+          modules.add(alias);
+        } else {
+          const top = name.text.split(".")[0]!;
+          qualified.set(top, top);
+          modules.add(top);
+        }
+      }
+    } else {
+      const module = statement.childForFieldName("module_name")?.text ?? "";
+      for (const name of statement.childrenForFieldName("name")) {
+        if (name.type === "aliased_import") {
+          qualified.set(name.childForFieldName("alias")!.text, `${module}.${name.childForFieldName("name")!.text}`);
+        } else {
+          qualified.set(name.text, `${module}.${name.text}`);
+        }
+      }
+    }
+  }
+  return { qualified, modules };
+}
+
+/** Import statements anywhere in the file (conditional imports still tell us what a name is). */
+function importStatements(root: SyntaxNode): SyntaxNode[] {
+  return root.descendantsOfType(["import_statement", "import_from_statement"]);
+}
+
+export interface OsBinding {
+  /** The name to write before `.environ.get`. */
+  name: string;
+  /** True when the file does not bind `os` yet, so a rewrite must add an import. */
+  needsImport: boolean;
+}
+
+/** Under which name rewritten code reaches the `os` module (SPEC §3). */
+export function osBinding(root: SyntaxNode, text: string, names: NameIndex): OsBinding {
+  const existing = unconditionalOsImport(root);
+  if (existing && !isRebound(names, existing)) return { name: existing, needsImport: false };
+  const name = isRebound(names, "os") || existing ? unusedAlias(text) : "os";
+  return { name, needsImport: true };
+}
+
+/**
+ * Where and what to insert so that `name` is the `os` module. `firstEdit` is the earliest
+ * rewritten offset: the import must come before it, or module-level code would use `os` too early.
+ */
+export function importInsertion(
+  root: SyntaxNode,
+  text: string,
+  eol: LineEnding,
+  name: string,
+  firstEdit: number,
+): { offset: number; text: string } {
+  const line = name === "os" ? "import os" : `import os as ${name}`;
+  const offset = insertionOffset(root, text, firstEdit);
+  // At the end of a file without a final newline the import needs a line of its own.
+  const atUnterminatedEnd = offset === text.length && offset > 0 && !/[\r\n]$/.test(text);
+  return { offset, text: atUnterminatedEnd ? eol + line : line + eol };
+}
+
+/** The name under which a module-level, unconditional `import os` binds the module. */
+function unconditionalOsImport(root: SyntaxNode): string | undefined {
+  for (const statement of root.namedChildren) {
+    if (statement.type !== "import_statement") continue;
+    for (const name of statement.childrenForFieldName("name")) {
+      if (name.type === "dotted_name" && (name.text === "os" || name.text.startsWith("os."))) return "os";
+      if (name.type === "aliased_import" && name.childForFieldName("name")?.text === "os") {
+        return name.childForFieldName("alias")!.text;
+      }
+    }
+  }
+  return undefined;
+}
+
+/** True when `name` is bound in this file to anything other than the `os` module. */
+function isRebound(names: NameIndex, name: string): boolean {
+  return allBindings(names, name).some((binding) => !importsOsAs(binding.node, name));
+}
+
+function importsOsAs(node: SyntaxNode, local: string): boolean {
+  if (node.type !== "import_statement") return false;
+  return node.childrenForFieldName("name").some((name) =>
+    name.type === "aliased_import"
+      ? name.childForFieldName("name")?.text === "os" && name.childForFieldName("alias")?.text === local
+      : local === "os" && (name.text === "os" || name.text.startsWith("os.")),
+  );
+}
+
+function unusedAlias(text: string): string {
+  for (let i = 0; ; i++) {
+    const candidate = i === 0 ? "_os" : `_os${i}`;
+    if (!new RegExp(`\\b${candidate}\\b`).test(text)) return candidate;
+  }
+}
+
+const IMPORT_TYPES = new Set(["import_statement", "import_from_statement"]);
+
+function insertionOffset(root: SyntaxNode, text: string, firstEdit: number): number {
+  const statements = root.namedChildren.filter((node) => node.type !== "comment");
+  let index = 0;
+  // The module docstring and `from __future__` imports must stay first.
+  if (isDocstring(statements[0])) index++;
+  while (statements[index]?.type === "future_import_statement") index++;
+  const header = statements.slice(0, index);
+  const rest = statements.slice(index);
+
+  const block = firstImportBlock(rest);
+  if (block.length > 0) {
+    const offset = positionInBlock(block, text);
+    if (offset <= firstEdit) return offset;
+  }
+  const first = rest[0];
+  if (first) return lineStart(text, first.startIndex);
+  const last = header[header.length - 1];
+  if (last) return afterLine(text, last.endIndex);
+  return 0;
+}
+
+function isDocstring(node: SyntaxNode | undefined): boolean {
+  return node?.type === "expression_statement" && node.namedChildCount === 1 && node.namedChildren[0]!.type === "string";
+}
+
+/** The first run of top-level import statements on consecutive lines (comments may sit between). */
+function firstImportBlock(statements: SyntaxNode[]): SyntaxNode[] {
+  const start = statements.findIndex((node) => IMPORT_TYPES.has(node.type));
+  if (start < 0) return [];
+  const block = [statements[start]!];
+  for (let i = start + 1; i < statements.length; i++) {
+    const node = statements[i]!;
+    const previous = block[block.length - 1]!;
+    if (!IMPORT_TYPES.has(node.type) || !adjacent(previous, node)) break;
+    block.push(node);
+  }
+  return block;
+}
+
+/** No blank line between two statements (comment lines in between are allowed). */
+function adjacent(previous: SyntaxNode, next: SyntaxNode): boolean {
+  let row = previous.endPosition.row;
+  for (let sibling = previous.nextSibling; sibling && sibling.id !== next.id; sibling = sibling.nextSibling) {
+    if (sibling.type !== "comment" || sibling.startPosition.row !== row + 1) {
+      if (sibling.type === "comment" && sibling.startPosition.row === row) continue;
+      return false;
+    }
+    row = sibling.endPosition.row;
+  }
+  return next.startPosition.row === row + 1;
+}
+
+function moduleKey(statement: SyntaxNode): string {
+  const name =
+    statement.type === "import_statement"
+      ? statement.childrenForFieldName("name")[0]
+      : statement.childForFieldName("module_name");
+  const module = name?.type === "aliased_import" ? name.childForFieldName("name") : name;
+  return (module?.text ?? "").toLowerCase();
+}
+
+function isSorted(keys: string[]): boolean {
+  return keys.every((key, i) => i === 0 || keys[i - 1]! <= key);
+}
+
+/** Alphabetical position when the block is sorted (plain, or isort's `import` before `from`), else its end. */
+function positionInBlock(block: SyntaxNode[], text: string): number {
+  const keys = block.map(moduleKey);
+  const plainImport = (node: SyntaxNode): boolean => node.type === "import_statement";
+  let candidates: SyntaxNode[] | undefined;
+  if (isSorted(keys)) {
+    candidates = block;
+  } else {
+    const imports = block.filter(plainImport);
+    const froms = block.filter((node) => !plainImport(node));
+    const isortStyle = block.every((node, i) => (i < imports.length ? plainImport(node) : !plainImport(node)));
+    if (isortStyle && isSorted(imports.map(moduleKey)) && isSorted(froms.map(moduleKey))) {
+      const before = imports.find((node) => moduleKey(node) > "os") ?? froms[0];
+      if (before) return lineStart(text, before.startIndex);
+    }
+  }
+  if (candidates) {
+    const before = candidates.find((node) => moduleKey(node) > "os");
+    if (before) return lineStart(text, before.startIndex);
+  }
+  return afterLine(text, block[block.length - 1]!.endIndex);
+}
+
+function lineStart(text: string, offset: number): number {
+  let i = offset;
+  while (i > 0 && text[i - 1] !== "\n" && text[i - 1] !== "\r") i--;
+  return i;
+}
+
+/** The offset just past the line terminator that ends the line containing `offset`. */
+function afterLine(text: string, offset: number): number {
+  let i = offset;
+  while (i < text.length && text[i] !== "\n" && text[i] !== "\r") i++;
+  if (text[i] === "\r" && text[i + 1] === "\n") return i + 2;
+  return i < text.length ? i + 1 : i;
+}

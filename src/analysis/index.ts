@@ -1,0 +1,68 @@
+// The shared, lazily built facts about one parsed file that every transform reads.
+import type Parser from "tree-sitter";
+import type { RewriteOptions, SyntaxNode } from "../types.js";
+import { NameIndex } from "./names.js";
+import { HostResolver } from "./hosts.js";
+import { SocketFacts } from "./families.js";
+import { moduleImports, osBinding, type ModuleImports, type OsBinding } from "./imports.js";
+import { suppressedRows } from "./suppress.js";
+
+export interface ParsedFile {
+  /** Display path (relative, `/` separators); transforms may look at the file name (gunicorn). */
+  path: string;
+  text: string;
+  tree: Parser.Tree;
+}
+
+export class Analysis {
+  private cache = new Map<string, unknown>();
+
+  constructor(
+    readonly file: ParsedFile,
+    readonly options: RewriteOptions,
+  ) {}
+
+  get root(): SyntaxNode {
+    return this.file.tree.rootNode;
+  }
+
+  get names(): NameIndex {
+    return this.memo("names", () => new NameIndex(this.root));
+  }
+
+  get hosts(): HostResolver {
+    return this.memo("hosts", () => new HostResolver(this.names));
+  }
+
+  get sockets(): SocketFacts {
+    return this.memo("sockets", () => new SocketFacts(this.names));
+  }
+
+  get imports(): ModuleImports {
+    return this.memo("imports", () => moduleImports(this.root));
+  }
+
+  get os(): OsBinding {
+    return this.memo("os", () => osBinding(this.root, this.file.text, this.names));
+  }
+
+  /** 0-based rows carrying a suppression marker (SPEC §2). */
+  get suppressions(): Map<number, string> {
+    return this.memo("suppressions", () => suppressedRows(this.root));
+  }
+
+  /** Every call in the file, in source order. */
+  get calls(): SyntaxNode[] {
+    return this.memo("calls", () => this.root.descendantsOfType("call"));
+  }
+
+  /** What a callee name refers to through the module's imports (`HS` → `http.server.HTTPServer`). */
+  qualifiedName(local: string): string | undefined {
+    return this.imports.qualified.get(local);
+  }
+
+  private memo<T>(key: string, build: () => T): T {
+    if (!this.cache.has(key)) this.cache.set(key, build());
+    return this.cache.get(key) as T;
+  }
+}

@@ -1,0 +1,37 @@
+// Suppression comments other scanners' users already write on intentional binds (SPEC §2).
+import type { SyntaxNode } from "../types.js";
+
+type Marker = { name: string; test: (comment: string) => boolean };
+
+const MARKERS: Marker[] = [
+  // Bandit: `# nosec` alone, or with test ids among which B104.
+  { name: "nosec", test: (c) => codesAllow(/\bnosec\b(.*)$/i.exec(c), /\bB\d{3}\b/gi, "B104") },
+  // flake8 / Ruff: bare `# noqa`, or `# noqa: <codes>` naming S104.
+  { name: "noqa", test: (c) => codesAllow(/\bnoqa\b(\s*:\s*[A-Z]+\d+(?:[\s,]+[A-Z]+\d+)*)?/i.exec(c), /[A-Z]+\d+/gi, "S104") },
+  { name: "nosemgrep", test: (c) => /\bnosemgrep\b/.test(c) },
+  { name: "codeql", test: (c) => c.includes("codeql[py/bind-socket-all-network-interfaces]") },
+  { name: "lgtm", test: (c) => /\blgtm\b(?!\s*\[)/.test(c) || c.includes("lgtm[py/bind-socket-all-network-interfaces]") },
+  { name: "bindfix: ignore", test: (c) => /\bbindfix\s*:\s*ignore\b/.test(c) },
+];
+
+/** A marker without a code list covers everything; with one, it must name `ours`. */
+function codesAllow(match: RegExpExecArray | null, code: RegExp, ours: string): boolean {
+  if (!match) return false;
+  const codes = (match[1] ?? "").match(code);
+  return !codes || codes.some((c) => c.toUpperCase() === ours);
+}
+
+/** The marker a comment carries that suppresses this rule, if any. */
+export function suppressionMarker(comment: string): string | undefined {
+  return MARKERS.find((marker) => marker.test(comment))?.name;
+}
+
+/** The 0-based rows that carry a suppression marker, with the marker's name. */
+export function suppressedRows(root: SyntaxNode): Map<number, string> {
+  const rows = new Map<number, string>();
+  for (const comment of root.descendantsOfType("comment")) {
+    const marker = suppressionMarker(comment.text);
+    if (marker) rows.set(comment.startPosition.row, marker);
+  }
+  return rows;
+}

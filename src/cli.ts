@@ -1,0 +1,172 @@
+#!/usr/bin/env node
+// The command line: argv to options, the engine's results to stdout (patch, JSON) and stderr
+// (errors, summary), and the exit status of SPEC §4. All the work happens in the engine.
+import { readFileSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { parseCommandLine, UsageError, type CliOptions } from "./options.js";
+import { colorEnabled, palette } from "./color.js";
+import { colorPatch } from "./patch.js";
+import { scanPaths, settleFile, type ReportedFinding, type ScannedSource } from "./run.js";
+import { review } from "./review.js";
+import { terminalDecide } from "./interactive.js";
+import { Tally, summaryLine } from "./report/summary.js";
+import { jsonReport } from "./report/json.js";
+import { transforms } from "../transforms/index.js";
+import type { Transform } from "./transform.js";
+
+export const EXIT = { clean: 0, fixable: 1, error: 2, interrupted: 130 } as const;
+
+const HELP = `bindfix — fix Python servers and sockets bound to all network interfaces
+
+Usage: bindfix [options] [paths...]        (paths default to ".")
+
+Without options bindfix prints a git-style patch of every fix on stdout and changes nothing.
+
+Modes:
+  -w, --write              apply every fixable finding
+  -i, --interactive        review each change: y apply, n skip, f rest of file, a all, q quit, ? help
+      --json               print findings as JSON (combines with --write)
+      --sarif              print a SARIF 2.1.0 log
+
+Rewrite:
+      --env-var NAME       environment variable read at run time (default BIND_HOST)
+      --default-host ADDR  fallback for IPv4 binds (default 127.0.0.1)
+      --default-host6 ADDR fallback for IPv6 binds (default ::1)
+
+Selection:
+      --exclude GLOB       skip matching paths (repeatable); .gitignore is always honoured
+      --rule ID            run only this transform (repeatable): ${transforms.map((t) => t.id).join(", ")}
+
+Output:
+      --no-color           no colours (also off when not a TTY or NO_COLOR is set)
+  -q, --quiet              no summary line
+  -h, --help               this help
+  -V, --version            the version
+
+Examples:
+  bindfix src/                          preview the fixes as a patch
+  bindfix src/ > fix.patch && git apply fix.patch
+  bindfix --write .                     fix the whole repository
+  bindfix -i app/                       approve change by change
+  bindfix --json --write . > report.json
+
+Exit status: 0 nothing fixable remains, 1 fixable findings remain, 2 usage error or a file
+could not be read, decoded, parsed or written (the other files are still handled).
+`;
+
+function version(): string {
+  const manifest = fileURLToPath(new URL("../../package.json", import.meta.url));
+  return (JSON.parse(readFileSync(manifest, "utf8")) as { version: string }).version;
+}
+
+function selectTransforms(rules: string[]): readonly Transform[] {
+  if (rules.length === 0) return transforms;
+  const known = new Set(transforms.map((transform) => transform.id));
+  const unknown = rules.filter((rule) => !known.has(rule));
+  if (unknown.length > 0) {
+    throw new UsageError(`unknown rule '${unknown[0]}' (known: ${[...known].join(", ")})`);
+  }
+  return transforms.filter((transform) => rules.includes(transform.id));
+}
+
+export async function main(argv: readonly string[]): Promise<number> {
+  let options: CliOptions;
+  let selected: readonly Transform[];
+  try {
+    options = parseCommandLine(argv);
+    selected = selectTransforms(options.rules);
+  } catch (error) {
+    if (!(error instanceof UsageError)) throw error;
+    process.stderr.write(`bindfix: ${error.message}\nTry 'bindfix --help'.\n`);
+    return EXIT.error;
+  }
+  if (options.help) {
+    process.stdout.write(HELP);
+    return EXIT.clean;
+  }
+  if (options.version) {
+    process.stdout.write(`${version()}\n`);
+    return EXIT.clean;
+  }
+  if (options.interactive && !process.stdin.isTTY) {
+    process.stderr.write("bindfix: --interactive needs a terminal on standard input; use --write to apply every fix\n");
+    return EXIT.error;
+  }
+
+  const stdoutColored = colorEnabled(process.stdout, options.noColor);
+  const stdoutColors = palette(stdoutColored);
+  const stderrColors = palette(colorEnabled(process.stderr, options.noColor));
+  const tally = new Tally();
+  const findings: ReportedFinding[] = [];
+  const reportError = (path: string, message: string): void => {
+    tally.addError({ path, message });
+    process.stderr.write(`${stderrColors.red("error")}: ${path}: ${message}\n`);
+  };
+
+  let interrupted = false;
+  const onSignal = (): void => {
+    interrupted = true;
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+
+  const runOptions = { paths: options.paths, cwd: process.cwd(), rewrite: options.rewrite, transforms: selected, exclude: options.exclude };
+  const pending: ScannedSource[] = [];
+  for await (const result of scanPaths(runOptions)) {
+    if (interrupted) break;
+    if ("error" in result) {
+      reportError(result.error.path, result.error.message);
+      continue;
+    }
+    if (options.interactive) {
+      // Settle files with nothing to ask right away; keep the rest for the review.
+      if (result.scan.findings.some((finding) => finding.status === "fixable")) {
+        pending.push(result);
+        continue;
+      }
+    }
+    const fixable = result.scan.findings.filter((finding) => finding.status === "fixable");
+    const outcome = settleFile(result, options.interactive ? [] : fixable, options.write);
+    countOutcome(outcome);
+    if (!options.json && !options.sarif && !options.write && outcome.patch) {
+      process.stdout.write(stdoutColored ? colorPatch(outcome.patch.text, stdoutColors) : outcome.patch.bytes);
+    }
+  }
+
+  let stopped: "quit" | "interrupted" | undefined;
+  if (options.interactive && !interrupted) {
+    process.off("SIGINT", onSignal);
+    const decide = terminalDecide({ input: process.stdin, output: process.stderr, colors: stderrColors });
+    const result = await review(pending, decide, true);
+    result.outcomes.forEach(countOutcome);
+    stopped = result.stopped;
+  }
+
+  function countOutcome(outcome: ReturnType<typeof settleFile>): void {
+    const before = tally.errors.length;
+    tally.addOutcome(outcome);
+    findings.push(...outcome.findings);
+    for (const error of tally.errors.slice(before)) process.stderr.write(`${stderrColors.red("error")}: ${error.path}: ${error.message}\n`);
+  }
+
+  if (options.json) process.stdout.write(JSON.stringify(jsonReport(findings, tally.errors, tally.totals), null, 2) + "\n");
+  if (!options.quiet) {
+    for (const line of summaryLine(tally.totals, options, options.rewrite.envVar)) process.stderr.write(line + "\n");
+  }
+  if (interrupted || stopped === "interrupted") {
+    process.stderr.write("bindfix: interrupted; every file is either unchanged or completely written\n");
+    return EXIT.interrupted;
+  }
+  if (tally.totals.errors > 0) return EXIT.error;
+  return tally.remaining > 0 ? EXIT.fixable : EXIT.clean;
+}
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (error: unknown) => {
+    process.stderr.write(`bindfix: internal error: ${(error as Error)?.message ?? String(error)}\n`);
+    process.exitCode = EXIT.error;
+  },
+);

@@ -1,0 +1,159 @@
+// Which files to read: explicit files always; directories walked in sorted order for Python files,
+// honouring .gitignore (via `ignore`), --exclude globs (via picomatch) and the folders never worth
+// reading (VCS, virtual environments, caches). Symbolic links are not followed inside a walk.
+import { existsSync, readFileSync, openSync, readSync, closeSync } from "node:fs";
+import { readdir, stat } from "node:fs/promises";
+import path from "node:path";
+import ignore, { type Ignore } from "ignore";
+import picomatch from "picomatch";
+
+export interface DiscoveredFile {
+  /** Absolute path. */
+  absPath: string;
+  /** Relative to the working directory, `/` separators: the path users see and patches carry. */
+  path: string;
+}
+
+export type Discovery = { file: DiscoveredFile } | { error: { path: string; message: string } };
+
+const SKIPPED_DIRECTORIES = new Set([".git", ".hg", ".svn", "node_modules", "venv", ".venv", "__pycache__", ".tox", ".nox", "site-packages"]);
+const PYTHON_SHEBANG = /^#!.*\bpython[0-9.]*\b/;
+
+export interface DiscoverOptions {
+  cwd: string;
+  exclude: readonly string[];
+}
+
+interface IgnoreLayer {
+  base: string;
+  rules: Ignore;
+}
+
+export function displayPath(cwd: string, absPath: string): string {
+  const relative = path.relative(cwd, absPath) || path.basename(absPath);
+  return relative.split(path.sep).join("/");
+}
+
+export async function* discover(paths: readonly string[], options: DiscoverOptions): AsyncGenerator<Discovery> {
+  const excluded = options.exclude.length > 0 ? picomatch([...options.exclude], { dot: true, basename: true }) : () => false;
+  const isExcluded = (relative: string): boolean => excluded(relative) || excluded(relative + "/");
+  for (const given of paths) {
+    const absPath = path.resolve(options.cwd, given);
+    let info;
+    try {
+      info = await stat(absPath);
+    } catch (error) {
+      yield { error: { path: displayPath(options.cwd, absPath), message: describeFsError(error) } };
+      continue;
+    }
+    if (info.isDirectory()) {
+      yield* walk(absPath, ancestorIgnores(absPath), options, isExcluded);
+    } else if (info.isFile()) {
+      yield { file: { absPath, path: displayPath(options.cwd, absPath) } };
+    } else {
+      yield { error: { path: displayPath(options.cwd, absPath), message: "not a regular file" } };
+    }
+  }
+}
+
+async function* walk(
+  directory: string,
+  layers: IgnoreLayer[],
+  options: DiscoverOptions,
+  isExcluded: (relative: string) => boolean,
+): AsyncGenerator<Discovery> {
+  let entries;
+  try {
+    entries = await readdir(directory, { withFileTypes: true });
+  } catch (error) {
+    yield { error: { path: displayPath(options.cwd, directory), message: describeFsError(error) } };
+    return;
+  }
+  const own = readIgnoreFile(directory);
+  const active = own ? [...layers, own] : layers;
+  entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  for (const entry of entries) {
+    const absPath = path.join(directory, entry.name);
+    const relative = displayPath(options.cwd, absPath);
+    if (entry.isDirectory()) {
+      if (SKIPPED_DIRECTORIES.has(entry.name) || existsSync(path.join(absPath, "pyvenv.cfg"))) continue;
+      if (isIgnored(active, absPath, true) || isExcluded(relative)) continue;
+      yield* walk(absPath, active, options, isExcluded);
+    } else if (entry.isFile()) {
+      if (isIgnored(active, absPath, false) || isExcluded(relative)) continue;
+      if (isPythonFile(absPath, entry.name)) yield { file: { absPath, path: relative } };
+    }
+    // Symbolic links, FIFOs, sockets and devices are never followed or read in a walk.
+  }
+}
+
+function isPythonFile(absPath: string, name: string): boolean {
+  if (name.endsWith(".py") || name.endsWith(".pyw")) return true;
+  if (name.includes(".")) return false;
+  return hasPythonShebang(absPath);
+}
+
+function hasPythonShebang(absPath: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(absPath, "r");
+    const head = Buffer.alloc(128);
+    const length = readSync(fd, head, 0, head.length, 0);
+    return PYTHON_SHEBANG.test(head.subarray(0, length).toString("latin1").split("\n", 1)[0]!);
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+function readIgnoreFile(directory: string): IgnoreLayer | undefined {
+  try {
+    const content = readFileSync(path.join(directory, ".gitignore"), "utf8");
+    return { base: directory, rules: ignore().add(content) };
+  } catch {
+    return undefined;
+  }
+}
+
+/** .gitignore files above a walked directory, up to the repository root, apply to it too. */
+function ancestorIgnores(directory: string): IgnoreLayer[] {
+  const layers: IgnoreLayer[] = [];
+  let current = path.dirname(directory);
+  if (existsSync(path.join(directory, ".git"))) return layers;
+  while (current !== path.dirname(current)) {
+    const layer = readIgnoreFile(current);
+    if (layer) layers.unshift(layer);
+    if (existsSync(path.join(current, ".git"))) return layers;
+    current = path.dirname(current);
+  }
+  // Not inside a repository: ignore files above the given directory are not ours to apply.
+  return [];
+}
+
+function isIgnored(layers: IgnoreLayer[], absPath: string, isDirectory: boolean): boolean {
+  for (const layer of layers) {
+    const relative = path.relative(layer.base, absPath).split(path.sep).join("/");
+    if (!relative || relative.startsWith("..")) continue;
+    if (layer.rules.ignores(isDirectory ? relative + "/" : relative)) return true;
+  }
+  return false;
+}
+
+export function describeFsError(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  switch (code) {
+    case "ENOENT":
+      return "no such file or directory";
+    case "EACCES":
+    case "EPERM":
+      return "permission denied";
+    case "EISDIR":
+      return "is a directory";
+    case "ELOOP":
+      return "too many levels of symbolic links";
+    default:
+      return (error as Error | undefined)?.message?.split("\n")[0] ?? String(error);
+  }
+}
+

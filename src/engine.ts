@@ -1,0 +1,98 @@
+// One file, end to end and without I/O: prefilter, parse, run the transforms, merge findings that
+// share a literal, and keep syntax errors away from rewrites. The CLI and the API both call this.
+import type { Finding, RewriteOptions, SyntaxNode } from "./types.js";
+import type { Transform } from "./transform.js";
+import { Analysis } from "./analysis/index.js";
+import { enclosingStatement } from "./analysis/syntax.js";
+import { errorRanges, parsePython } from "./parse.js";
+import { applyFindings, type FixResult } from "./fix.js";
+import type { LineEnding } from "./source.js";
+
+export interface ScanInput {
+  path: string;
+  text: string;
+  eol: LineEnding;
+}
+
+export interface ScannedFile {
+  input: ScanInput;
+  /** Findings sorted by position; one per literal. */
+  findings: Finding[];
+  /** Problems that make part of the file unfixable (a syntax error around a finding). */
+  errors: string[];
+  /** False when the prefilter showed no transform could match, so nothing was parsed. */
+  parsed: boolean;
+  /** Applies the accepted findings (default: every fixable one) and returns the new text. */
+  fix(accepted?: readonly Finding[]): FixResult;
+}
+
+export function scanText(input: ScanInput, transforms: readonly Transform[], options: RewriteOptions): ScannedFile {
+  const candidates = transforms.filter((transform) => transform.mayMatch(input.text));
+  if (candidates.length === 0) {
+    return { input, findings: [], errors: [], parsed: false, fix: () => ({ text: input.text }) };
+  }
+  const tree = parsePython(input.text);
+  const analysis = new Analysis({ path: input.path, text: input.text, tree }, options);
+  const merged = mergeByLiteral(candidates.flatMap((transform) => transform.find(analysis)));
+  const errors: string[] = [];
+  const findings = keepAwayFromSyntaxErrors(analysis.root, merged, input.text, errors);
+  return {
+    input,
+    findings,
+    errors,
+    parsed: true,
+    fix: (accepted = findings) => applyFindings(analysis, input.eol, accepted),
+  };
+}
+
+const STATUS_RANK: Record<Finding["status"], number> = { suppressed: 2, manual: 1, fixable: 0 };
+
+/**
+ * One finding per literal. A constant reached from several binds is rewritten once; if any bind
+ * suppresses it or must not move to loopback, that wins, and binds needing different rewrites
+ * (an IPv4 and an IPv6 socket sharing one constant) leave the choice to a person.
+ */
+function mergeByLiteral(findings: Finding[]): Finding[] {
+  const byRange = new Map<string, Finding>();
+  for (const finding of findings) {
+    const key = `${finding.start}:${finding.end}`;
+    const seen = byRange.get(key);
+    if (!seen) {
+      byRange.set(key, finding);
+    } else if (STATUS_RANK[finding.status] > STATUS_RANK[seen.status]) {
+      byRange.set(key, { ...finding, rule: seen.rule });
+    } else if (seen.status === "fixable" && finding.status === "fixable" && seen.edits[0]?.text !== finding.edits[0]?.text) {
+      byRange.set(key, {
+        ...seen,
+        status: "manual",
+        reason: "this literal reaches several binds that need different rewrites (IPv4 and IPv6)",
+        edits: [],
+        requires: [],
+      });
+    }
+  }
+  return [...byRange.values()].sort((a, b) => a.start - b.start);
+}
+
+/** SPEC §5: a finding whose statement overlaps an error node is reported as an error, not rewritten. */
+function keepAwayFromSyntaxErrors(root: SyntaxNode, findings: Finding[], text: string, errors: string[]): Finding[] {
+  const ranges = errorRanges(root);
+  if (ranges.length === 0) return findings;
+  return findings.filter((finding) => {
+    const literal = root.descendantForIndex(finding.start, finding.end);
+    const statement = enclosingStatement(literal);
+    const broken = ranges.some(([start, end]) => start < statement.endIndex && end > statement.startIndex);
+    if (broken) errors.push(`line ${lineOf(text, finding.start)}: syntax error around this finding; not rewritten`);
+    return !broken;
+  });
+}
+
+/** 1-based line of an offset; `\r\n`, `\r` and `\n` each end a line, as in Python. */
+export function lineOf(text: string, offset: number): number {
+  return (text.slice(0, offset).match(/\r\n|\r|\n/g)?.length ?? 0) + 1;
+}
+
+export function columnOf(text: string, offset: number): number {
+  const lineStart = Math.max(text.lastIndexOf("\n", offset - 1), text.lastIndexOf("\r", offset - 1)) + 1;
+  return offset - lineStart + 1;
+}

@@ -1,0 +1,44 @@
+// The only code that changes text: accepted findings become magic-string edits plus, at most once,
+// the `import os` line; the result is re-parsed and refused if it gained a syntax error.
+import MagicString from "magic-string";
+import type { Edit, Finding } from "./types.js";
+import type { Analysis } from "./analysis/index.js";
+import { importInsertion } from "./analysis/imports.js";
+import { errorRanges, parsePython } from "./parse.js";
+import type { LineEnding } from "./source.js";
+
+export type FixResult = { text: string } | { error: string };
+
+export function applyFindings(analysis: Analysis, eol: LineEnding, accepted: readonly Finding[]): FixResult {
+  const text = analysis.file.text;
+  const fixable = accepted.filter((finding) => finding.status === "fixable");
+  if (fixable.length === 0) return { text };
+
+  const edits = uniqueEdits(fixable.flatMap((finding) => finding.edits));
+  for (let i = 1; i < edits.length; i++) {
+    if (edits[i]!.start < edits[i - 1]!.end) {
+      return { error: `internal error: overlapping edits at offset ${edits[i]!.start}; file not changed` };
+    }
+  }
+  const output = new MagicString(text);
+  for (const edit of edits) output.overwrite(edit.start, edit.end, edit.text);
+  if (fixable.some((finding) => finding.requires.includes("os")) && analysis.os.needsImport) {
+    const insertion = importInsertion(analysis.root, text, eol, analysis.os.name, edits[0]!.start);
+    output.appendLeft(insertion.offset, insertion.text);
+  }
+  const result = output.toString();
+
+  // As Ruff does: a fix that makes the file less parseable than it was is not a fix.
+  const before = errorRanges(analysis.root).length;
+  const after = errorRanges(parsePython(result).rootNode).length;
+  if (after > before) return { error: "internal error: the fix would introduce a syntax error; file not changed" };
+  return { text: result };
+}
+
+/** Sorted edits with exact duplicates (a constant reached from two binds) dropped. */
+function uniqueEdits(edits: Edit[]): Edit[] {
+  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+  return sorted.filter(
+    (edit, i) => i === 0 || !(edit.start === sorted[i - 1]!.start && edit.end === sorted[i - 1]!.end && edit.text === sorted[i - 1]!.text),
+  );
+}

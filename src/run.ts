@@ -1,0 +1,136 @@
+// Runs the engine over paths, one file at a time end to end: discover, read and decode, scan,
+// apply the accepted findings, and (when asked) write. Results are values; a bad file is one error.
+import { readFileSync } from "node:fs";
+import type { FileError, Finding, RewriteOptions } from "./types.js";
+import type { Transform } from "./transform.js";
+import { discover, describeFsError, type DiscoveredFile } from "./discover.js";
+import { decodeSource, encodeSource, type Source } from "./source.js";
+import { columnOf, lineOf, scanText, type ScannedFile } from "./engine.js";
+import { filePatch } from "./patch.js";
+import { writeIfUnchanged } from "./write.js";
+
+export interface ReportedFinding {
+  path: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  rule: string;
+  host: string;
+  status: Finding["status"];
+  fixed: boolean;
+  message: string;
+  reason?: string;
+  replacement?: string;
+}
+
+export interface RunOptions {
+  paths: readonly string[];
+  cwd: string;
+  rewrite: RewriteOptions;
+  transforms: readonly Transform[];
+  exclude: readonly string[];
+}
+
+/** A file read and scanned, ready for a decision on which findings to apply. */
+export interface ScannedSource {
+  source: Source;
+  scan: ScannedFile;
+}
+
+export type ScanResult = { error: FileError } | ScannedSource;
+
+export function readSource(file: DiscoveredFile): { source: Source } | { error: FileError } {
+  let bytes: Buffer;
+  try {
+    bytes = readFileSync(file.absPath);
+  } catch (error) {
+    return { error: { path: file.path, message: describeFsError(error) } };
+  }
+  const decoded = decodeSource(bytes);
+  if ("error" in decoded) return { error: { path: file.path, message: decoded.error } };
+  return { source: { ...decoded, path: file.path, absPath: file.absPath, bytes } };
+}
+
+/** Every discovered file, read and scanned, in path order. */
+export async function* scanPaths(options: RunOptions): AsyncGenerator<ScanResult> {
+  for await (const item of discover(options.paths, { cwd: options.cwd, exclude: options.exclude })) {
+    if ("error" in item) {
+      yield item;
+      continue;
+    }
+    const read = readSource(item.file);
+    if ("error" in read) {
+      yield read;
+      continue;
+    }
+    yield scanSource(read.source, options);
+  }
+}
+
+export function scanSource(source: Source, options: Pick<RunOptions, "transforms" | "rewrite">): ScannedSource {
+  const scan = scanText({ path: source.path, text: source.text, eol: source.eol }, options.transforms, options.rewrite);
+  return { source, scan };
+}
+
+export interface FileOutcome {
+  path: string;
+  findings: ReportedFinding[];
+  errors: FileError[];
+  /** The git-style patch of the accepted changes, as text and as bytes in the file's encoding. */
+  patch?: { text: string; bytes: Buffer };
+  /** True when the file was rewritten on disk. */
+  written: boolean;
+  parsed: boolean;
+}
+
+/**
+ * Applies `accepted` to one scanned file: builds its patch and, with `write`, writes it.
+ * The dry run, `--write` and the interactive mode all come through here.
+ */
+export function settleFile(scanned: ScannedSource, accepted: readonly Finding[], write: boolean): FileOutcome {
+  const { source, scan } = scanned;
+  const errors: FileError[] = scan.errors.map((message) => ({ path: source.path, message }));
+  const outcome = (written: boolean, patch?: FileOutcome["patch"]): FileOutcome => ({
+    path: source.path,
+    findings: scan.findings.map((finding) => reportFinding(source, finding, written && accepted.includes(finding))),
+    errors,
+    patch,
+    written,
+    parsed: scan.parsed,
+  });
+  const toApply = accepted.filter((finding) => finding.status === "fixable");
+  if (toApply.length === 0) return outcome(false);
+  const fixed = scan.fix(toApply);
+  if ("error" in fixed) {
+    errors.push({ path: source.path, message: fixed.error });
+    return outcome(false);
+  }
+  const text = filePatch(source.path, source.text, fixed.text, source.bom);
+  const patch = { text, bytes: encodeSource(text, { encoding: source.encoding, bom: false }) };
+  if (!write) return outcome(false, patch);
+  const result = writeIfUnchanged(source.absPath, source.bytes, encodeSource(fixed.text, source));
+  if (!result.ok) {
+    errors.push({ path: source.path, message: result.message });
+    return outcome(false, patch);
+  }
+  return outcome(true, patch);
+}
+
+export function reportFinding(source: Pick<Source, "path" | "text">, finding: Finding, fixed: boolean): ReportedFinding {
+  const reported: ReportedFinding = {
+    path: source.path,
+    line: lineOf(source.text, finding.start),
+    column: columnOf(source.text, finding.start),
+    endLine: lineOf(source.text, finding.end),
+    endColumn: columnOf(source.text, finding.end),
+    rule: finding.rule,
+    host: finding.host,
+    status: finding.status,
+    fixed,
+    message: finding.message,
+  };
+  if (finding.reason) reported.reason = finding.reason;
+  if (finding.status === "fixable" && finding.edits[0]) reported.replacement = finding.edits[0].text;
+  return reported;
+}

@@ -1,0 +1,140 @@
+// The transform contract (DESIGN: pure, parsed file in, findings out) and the generic matcher that
+// turns a catalogue of binding APIs — "where the host sits" for each callee — into a transform.
+import type { Finding, SyntaxNode } from "./types.js";
+import type { Analysis } from "./analysis/index.js";
+import type { Family } from "./analysis/families.js";
+import type { HostSite } from "./analysis/hosts.js";
+import { argumentAt, callArguments, dottedName, type CallArguments } from "./analysis/syntax.js";
+import { buildFinding } from "./rewrite.js";
+
+export interface Transform {
+  /** "socket-bind": the file name, the fixture folder, the `--rule` value and the JSON `rule`. */
+  id: string;
+  summary: string;
+  /**
+   * A cheap, sound text test: false only when the file cannot hold a finding of this transform,
+   * so the engine can skip parsing it. The fixtures check that it never hides a finding.
+   */
+  mayMatch(text: string): boolean;
+  find(analysis: Analysis): Finding[];
+}
+
+/** An argument by position, by keyword, or either (`host` arg or `host=`). */
+export interface ArgumentPosition {
+  index?: number;
+  keyword?: string;
+}
+
+export interface BindingApi {
+  /** The callee as called: the identifier, or the attribute after the last dot (`run`, `/Server$/`). */
+  callee: string | RegExp;
+  /** The argument that is the host itself. */
+  host?: ArgumentPosition;
+  /** The argument that is an address tuple `(host, port)`. */
+  address?: ArgumentPosition;
+  /**
+   * When the callee is reached through an imported module (`uvicorn.run`, `from socket import
+   * create_server`), the module must be one of these; `[]` admits only calls on objects (`app.run`).
+   * Absent: any module.
+   */
+  modules?: string[];
+  /** Where the address family comes from: the socket the method is called on, or `family=`. */
+  family?: "receiver-socket" | "family-argument";
+  /** Extra shape test for callees whose name alone is ambiguous. */
+  when?: (args: CallArguments) => boolean;
+  message: string;
+}
+
+/** A transform that matches calls against a catalogue of binding APIs. */
+export function callTransform(definition: {
+  id: string;
+  summary: string;
+  apis: BindingApi[];
+  /** Text a file must contain for any of the APIs to be called in it. */
+  needles: RegExp;
+}): Transform {
+  return {
+    id: definition.id,
+    summary: definition.summary,
+    mayMatch: (text) => TARGET_TEXT.test(text) && definition.needles.test(text),
+    find(analysis) {
+      const findings: Finding[] = [];
+      for (const call of analysis.calls) {
+        for (const api of definition.apis) {
+          const callee = resolveCallee(call, analysis);
+          if (!callee || !calleeMatches(api, callee)) continue;
+          const args = callArguments(call);
+          if (api.when && !api.when(args)) continue;
+          const sites = sitesFor(api, args, analysis);
+          if (sites.length === 0) continue;
+          const family = familyFor(api, call, analysis);
+          const receiver = call.childForFieldName("function")?.childForFieldName("object");
+          const manual = api.family === "receiver-socket" && receiver ? analysis.sockets.loopbackBreaks(receiver, call) : undefined;
+          for (const site of sites) {
+            findings.push(buildFinding(site, { rule: definition.id, message: api.message, family, manual }, analysis));
+          }
+          break;
+        }
+      }
+      return findings;
+    },
+  };
+}
+
+interface Callee {
+  name: string;
+  /** The imported module the callee is reached through, if it is. */
+  module?: string;
+}
+
+/** The callee's original name and module, seeing through `import x as y` and `from x import Y as Z`. */
+function resolveCallee(call: SyntaxNode, analysis: Analysis): Callee | undefined {
+  const fn = call.childForFieldName("function");
+  if (!fn) return undefined;
+  if (fn.type === "identifier") {
+    const qualified = analysis.qualifiedName(fn.text);
+    if (!qualified || analysis.imports.modules.has(fn.text)) return { name: fn.text };
+    const dot = qualified.lastIndexOf(".");
+    return { name: qualified.slice(dot + 1), module: qualified.slice(0, dot) };
+  }
+  if (fn.type !== "attribute") return undefined;
+  const name = fn.childForFieldName("attribute")!.text;
+  const object = fn.childForFieldName("object")!;
+  const path = dottedName(object);
+  if (!path) return { name };
+  const [root, ...rest] = path.split(".");
+  if (!analysis.imports.modules.has(root!)) return { name };
+  return { name, module: [analysis.qualifiedName(root!)!, ...rest].join(".") };
+}
+
+function calleeMatches(api: BindingApi, callee: Callee): boolean {
+  const nameMatches = typeof api.callee === "string" ? api.callee === callee.name : api.callee.test(callee.name);
+  if (!nameMatches) return false;
+  if (callee.module === undefined || api.modules === undefined) return true;
+  return api.modules.some((module) => callee.module === module || callee.module!.startsWith(module + "."));
+}
+
+function sitesFor(api: BindingApi, args: CallArguments, analysis: Analysis): HostSite[] {
+  const sites: HostSite[] = [];
+  if (api.host) {
+    const argument = argumentAt(args, api.host.index, api.host.keyword);
+    if (argument) sites.push(...analysis.hosts.host(argument));
+  }
+  if (api.address) {
+    const argument = argumentAt(args, api.address.index, api.address.keyword);
+    if (argument) sites.push(...analysis.hosts.address(argument));
+  }
+  return sites;
+}
+
+function familyFor(api: BindingApi, call: SyntaxNode, analysis: Analysis): Family | undefined {
+  if (api.family === "family-argument") return analysis.sockets.familyArgument(call);
+  if (api.family === "receiver-socket") {
+    const receiver = call.childForFieldName("function")?.childForFieldName("object");
+    return receiver ? analysis.sockets.socketFamily(receiver, call) : undefined;
+  }
+  return undefined;
+}
+
+/** A prefilter needle: the text of any all-interfaces spelling in quotes, or a quoted empty string. */
+export const TARGET_TEXT = /0\.0\.0\.0|::|""|''|(["'])0\1|0:0:0:0:0:0:0:0/;
