@@ -2,6 +2,7 @@
 // "127.0.0.1") and whether it joins a multicast group or broadcasts (then loopback would break it).
 import type { SyntaxNode } from "../types.js";
 import type { NameIndex, Scope } from "./names.js";
+import type { ModuleImports } from "./imports.js";
 import { argumentAt, callArguments, calleeName, dottedName, unparenthesize } from "./syntax.js";
 
 export type Family =
@@ -13,7 +14,21 @@ export type Family =
 const GROUP_OPTIONS = ["IP_ADD_MEMBERSHIP", "IPV6_JOIN_GROUP", "IPV6_ADD_MEMBERSHIP", "MCAST_JOIN_GROUP"];
 
 export class SocketFacts {
-  constructor(private readonly names: NameIndex) {}
+  constructor(
+    private readonly names: NameIndex,
+    private readonly imports: ModuleImports,
+  ) {}
+
+  /** `socket.socket(...)`, `socket(...)` after `from socket import socket`, or any alias of it. */
+  isSocketConstructor(node: SyntaxNode): boolean {
+    if (node.type !== "call") return false;
+    const fn = node.childForFieldName("function");
+    if (fn?.type === "identifier") {
+      const qualified = this.imports.qualified.get(fn.text);
+      return qualified ? qualified.endsWith(".socket") && !this.imports.modules.has(fn.text) : fn.text === "socket";
+    }
+    return calleeName(node) === "socket";
+  }
 
   /** The family an `AF_*` expression names, following names assigned in this file. */
   familyOf(expression: SyntaxNode, depth = 0): Family {
@@ -48,9 +63,7 @@ export class SocketFacts {
   socketFamily(receiver: SyntaxNode, use: SyntaxNode): Family | undefined {
     const inline = unparenthesize(receiver);
     const values = inline.type === "call" ? [inline] : this.assignedValues(receiver, use);
-    const creations = values
-      .map((value) => unparenthesize(value))
-      .filter((value) => value.type === "call" && calleeName(value) === "socket");
+    const creations = values.map((value) => unparenthesize(value)).filter((value) => this.isSocketConstructor(value));
     if (creations.length === 0) return undefined;
     const families = creations.map((call) => argumentAt(callArguments(call), 0, "family"));
     const resolved = families.map((argument): Family => (argument ? this.familyOf(argument) : { kind: "ipv4" }));

@@ -35,7 +35,7 @@ export class Analysis {
   }
 
   get sockets(): SocketFacts {
-    return this.memo("sockets", () => new SocketFacts(this.names));
+    return this.memo("sockets", () => new SocketFacts(this.names, this.imports));
   }
 
   get imports(): ModuleImports {
