@@ -35,8 +35,7 @@ export function displayPath(cwd: string, absPath: string): string {
 }
 
 export async function* discover(paths: readonly string[], options: DiscoverOptions): AsyncGenerator<Discovery> {
-  const excluded = options.exclude.length > 0 ? picomatch([...options.exclude], { dot: true, basename: true }) : () => false;
-  const isExcluded = (relative: string): boolean => excluded(relative) || excluded(relative + "/");
+  const isExcluded = excludeMatcher(options.exclude);
   for (const given of paths) {
     const absPath = path.resolve(options.cwd, given);
     let info;
@@ -85,6 +84,20 @@ async function* walk(
     }
     // Symbolic links, FIFOs, sockets and devices are never followed or read in a walk.
   }
+}
+
+/**
+ * --exclude globs: one without a slash matches any path component's name (`build`, `*_pb2.py`),
+ * one with a slash matches the path from the working directory (`src/gen/**`), as in Ruff.
+ * (picomatch's `basename` option would apply to both kinds, so they are compiled apart.)
+ */
+function excludeMatcher(globs: readonly string[]): (relative: string) => boolean {
+  const cleaned = globs.map((glob) => glob.replace(/\/+$/, "")).filter(Boolean);
+  const byName = cleaned.filter((glob) => !glob.includes("/"));
+  const byPath = cleaned.filter((glob) => glob.includes("/")).map((glob) => glob.replace(/^\.\//, ""));
+  const nameMatches = byName.length > 0 ? picomatch(byName, { dot: true }) : () => false;
+  const pathMatches = byPath.length > 0 ? picomatch(byPath, { dot: true }) : () => false;
+  return (relative) => pathMatches(relative) || nameMatches(relative.slice(relative.lastIndexOf("/") + 1));
 }
 
 function isPythonFile(absPath: string, name: string): boolean {
