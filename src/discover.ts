@@ -46,7 +46,10 @@ export async function* discover(paths: readonly string[], options: DiscoverOptio
       continue;
     }
     if (info.isDirectory()) {
-      yield* walk(absPath, ancestorIgnores(absPath), options, isExcluded);
+      // A directory named on the command line is walked even if a parent's .gitignore covers it:
+      // naming it overrides that rule, as naming a file does. Rules for what is inside still apply.
+      const layers = ancestorIgnores(absPath).filter((layer) => !isIgnored([layer], absPath, true));
+      yield* walk(absPath, layers, options, isExcluded);
     } else if (info.isFile()) {
       yield { file: { absPath, path: displayPath(options.cwd, absPath) } };
     } else {

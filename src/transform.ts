@@ -68,6 +68,8 @@ export function callTransform(definition: {
           const sites = sitesFor(api, args, analysis);
           if (sites.length === 0) continue;
           const family = familyFor(api, call, analysis);
+          // A CAN or Unix socket's "" is an interface name or a path, not an IP address.
+          if (family?.kind === "not-ip") break;
           const receiver = call.childForFieldName("function")?.childForFieldName("object");
           const manual = api.family === "receiver-socket" && receiver ? analysis.sockets.loopbackBreaks(receiver, call) : undefined;
           for (const site of sites) {
