@@ -41,13 +41,16 @@ export function replacementText(site: HostSite, ipv6: boolean, options: RewriteO
   const quoted = (value: string): string => `${quote}${value}${quote}`;
   if (site.form === "env-default") {
     // Keep the user's literal (prefix, quotes) and change only its value.
-    const value = site.port === undefined ? fallback : `${site.bracketed ? `[${fallback}]` : fallback}:${site.port}`;
+    const host = site.bracketed ? `[${fallback}]` : fallback;
+    const value = site.port === undefined ? host : `${host}:${site.port}`;
     const opening = site.literal.text.slice(0, parts.prefix.length + parts.quote.length);
     return opening + value + parts.quote;
   }
   const lookup = `${osName}.environ.get(${quoted(options.envVar)}, ${quoted(fallback)})`;
-  if (site.port === undefined) return lookup;
-  return site.bracketed ? `${quoted("[")} + ${lookup} + ${quoted(`]:${site.port}`)}` : `${lookup} + ${quoted(`:${site.port}`)}`;
+  if (site.port === undefined && !site.bracketed) return lookup;
+  // `"[::]"` keeps its brackets; `"0.0.0.0:" + port` keeps its bare colon (port "").
+  const tail = site.port === undefined ? "" : `:${site.port}`;
+  return site.bracketed ? `${quoted("[")} + ${lookup} + ${quoted(`]${tail}`)}` : `${lookup} + ${quoted(tail)}`;
 }
 
 function suppressionFor(site: HostSite, rows: Map<number, string>): string | undefined {

@@ -32,16 +32,22 @@ export interface BindingApi {
   host?: ArgumentPosition;
   /** The argument that is an address tuple `(host, port)`. */
   address?: ArgumentPosition;
+  /** The argument that is a `"host:port"` string (gRPC `add_insecure_port("[::]:50051")`): the port is kept. */
+  hostPort?: ArgumentPosition;
   /**
    * When the callee is reached through an imported module (`uvicorn.run`, `from socket import
-   * create_server`), the module must be one of these; `[]` admits only calls on objects (`app.run`).
-   * Absent: any module.
+   * create_server`), the module must be one of these; a bare name imported from nowhere matches
+   * only when a `from <module> import *` may supply it. `[]` admits only calls on objects
+   * (`app.run`). Absent: any callee of that name.
    */
   modules?: string[];
-  /** Where the address family comes from: the socket the method is called on, or `family=`. */
-  family?: "receiver-socket" | "family-argument";
+  /**
+   * Where the address family comes from: the socket the method is called on, `family=`, or an
+   * API-specific rule (a server class's `address_family`).
+   */
+  family?: "receiver-socket" | "family-argument" | ((call: SyntaxNode, analysis: Analysis) => Family | undefined);
   /** Extra shape test for callees whose name alone is ambiguous. */
-  when?: (args: CallArguments) => boolean;
+  when?: (args: CallArguments, call: SyntaxNode, analysis: Analysis) => boolean;
   message: string;
 }
 
@@ -62,9 +68,9 @@ export function callTransform(definition: {
       for (const call of analysis.calls) {
         for (const api of definition.apis) {
           const callee = resolveCallee(call, analysis);
-          if (!callee || !calleeMatches(api, callee)) continue;
+          if (!callee || !calleeMatches(api, callee, analysis)) continue;
           const args = callArguments(call);
-          if (api.when && !api.when(args)) continue;
+          if (api.when && !api.when(args, call, analysis)) continue;
           const sites = sitesFor(api, args, analysis);
           if (sites.length === 0) continue;
           const family = familyFor(api, call, analysis);
@@ -87,6 +93,8 @@ interface Callee {
   name: string;
   /** The imported module the callee is reached through, if it is. */
   module?: string;
+  /** True for `x.name(...)`, false for a bare `name(...)`. */
+  onObject: boolean;
 }
 
 /** The callee's original name and module, seeing through `import x as y` and `from x import Y as Z`. */
@@ -95,25 +103,35 @@ function resolveCallee(call: SyntaxNode, analysis: Analysis): Callee | undefined
   if (!fn) return undefined;
   if (fn.type === "identifier") {
     const qualified = analysis.qualifiedName(fn.text);
-    if (!qualified || analysis.imports.modules.has(fn.text)) return { name: fn.text };
+    if (!qualified || analysis.imports.modules.has(fn.text)) return { name: fn.text, onObject: false };
     const dot = qualified.lastIndexOf(".");
-    return { name: qualified.slice(dot + 1), module: qualified.slice(0, dot) };
+    return { name: qualified.slice(dot + 1), module: qualified.slice(0, dot), onObject: false };
   }
   if (fn.type !== "attribute") return undefined;
   const name = fn.childForFieldName("attribute")!.text;
   const object = fn.childForFieldName("object")!;
   const path = dottedName(object);
-  if (!path) return { name };
+  if (!path) return { name, onObject: true };
   const [root, ...rest] = path.split(".");
-  if (!analysis.imports.modules.has(root!)) return { name };
-  return { name, module: [analysis.qualifiedName(root!)!, ...rest].join(".") };
+  if (!analysis.imports.modules.has(root!)) return { name, onObject: true };
+  return { name, module: [analysis.qualifiedName(root!)!, ...rest].join("."), onObject: true };
 }
 
-function calleeMatches(api: BindingApi, callee: Callee): boolean {
+function calleeMatches(api: BindingApi, callee: Callee, analysis: Analysis): boolean {
   const nameMatches = typeof api.callee === "string" ? api.callee === callee.name : api.callee.test(callee.name);
   if (!nameMatches) return false;
-  if (callee.module === undefined || api.modules === undefined) return true;
-  return api.modules.some((module) => callee.module === module || callee.module!.startsWith(module + "."));
+  if (api.modules === undefined) return true;
+  if (callee.module === undefined) {
+    if (callee.onObject) return true;
+    // A bare name imported from nowhere is a local function, unless a star import may supply it.
+    return analysis.imports.starModules.some((star) => api.modules!.some((module) => isWithin(star, module)));
+  }
+  return api.modules.some((module) => isWithin(callee.module!, module));
+}
+
+/** `wsgiref.simple_server` is within `wsgiref`. */
+function isWithin(module: string, parent: string): boolean {
+  return module === parent || module.startsWith(parent + ".");
 }
 
 function sitesFor(api: BindingApi, args: CallArguments, analysis: Analysis): HostSite[] {
@@ -126,10 +144,15 @@ function sitesFor(api: BindingApi, args: CallArguments, analysis: Analysis): Hos
     const argument = argumentAt(args, api.address.index, api.address.keyword);
     if (argument) sites.push(...analysis.hosts.address(argument));
   }
+  if (api.hostPort) {
+    const argument = argumentAt(args, api.hostPort.index, api.hostPort.keyword);
+    if (argument) sites.push(...analysis.hosts.hostPort(argument));
+  }
   return sites;
 }
 
 function familyFor(api: BindingApi, call: SyntaxNode, analysis: Analysis): Family | undefined {
+  if (typeof api.family === "function") return api.family(call, analysis);
   if (api.family === "family-argument") return analysis.sockets.familyArgument(call);
   if (api.family === "receiver-socket") {
     const receiver = call.childForFieldName("function")?.childForFieldName("object");

@@ -1,8 +1,9 @@
 // Every transform bindfix runs, in the order their findings are reported when they share a literal.
 import type { Transform } from "../src/transform.js";
 import socketBind from "./socket-bind.js";
+import stdlibServers from "./stdlib-servers.js";
 
-export const transforms: readonly Transform[] = [socketBind];
+export const transforms: readonly Transform[] = [socketBind, stdlibServers];
 
 export function transformById(id: string): Transform | undefined {
   return transforms.find((transform) => transform.id === id);

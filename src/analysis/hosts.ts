@@ -2,7 +2,7 @@
 // directly, through names (module, class, function, `self.x`), environment defaults, `x or "..."`.
 import type { SyntaxNode } from "../types.js";
 import type { NameIndex, Binding } from "./names.js";
-import { callArguments, argumentAt, dottedName, targetValue, unparenthesize } from "./syntax.js";
+import { callArguments, argumentAt, dottedName, parseHostPort, stringParts, targetValue, unparenthesize } from "./syntax.js";
 
 export type HostForm =
   /** The literal becomes `os.environ.get(VAR, default)`. */
@@ -40,12 +40,45 @@ interface Traced {
 
 const MAX_DEPTH = 8;
 
+/** What a string literal in a host position holds, when it names all interfaces. */
+type LiteralReader = (literal: SyntaxNode) => Pick<HostSite, "value" | "port" | "bracketed"> | undefined;
+
+const plainHost: LiteralReader = (literal) => {
+  const value = targetValue(literal);
+  return value === undefined ? undefined : { value };
+};
+
+/**
+ * `"0.0.0.0:8000"`, `":8000"`, `"[::]:50051"`: the host part of a gunicorn/gRPC-style address. A
+ * `"0.0.0.0:"` with no port is accepted only as the left operand of `+` (`"0.0.0.0:" + port`).
+ */
+const hostPortHost: LiteralReader = (literal) => {
+  const parts = stringParts(literal);
+  const parsed = parts && parseHostPort(parts.value);
+  if (!parsed) return undefined;
+  if (parsed.port === "") {
+    const parent = literal.parent;
+    const concatenated = parent?.type === "binary_operator" && parent.childForFieldName("operator")?.text === "+" && parent.childForFieldName("left")?.id === literal.id;
+    if (!concatenated) return undefined;
+  }
+  return { value: parts.value, port: parsed.port, bracketed: parsed.bracketed || undefined };
+};
+
 export class HostResolver {
   constructor(private readonly names: NameIndex) {}
 
   /** Sites for an expression used directly as a host. */
   host(expression: SyntaxNode, depth = 0): HostSite[] {
-    return this.collect(expression, depth, (value, d) => this.hostSitesOfValue(value, d));
+    return this.sites(expression, depth, plainHost);
+  }
+
+  /** Sites for an expression used as a `"host:port"` string: the host part, the port kept. */
+  hostPort(expression: SyntaxNode, depth = 0): HostSite[] {
+    return this.sites(expression, depth, hostPortHost);
+  }
+
+  private sites(expression: SyntaxNode, depth: number, read: LiteralReader): HostSite[] {
+    return this.collect(expression, depth, (value, d) => this.hostSitesOfValue(value, d, read));
   }
 
   /** Sites for an expression used as an address tuple `(host, port)`: its first element. */
@@ -112,28 +145,32 @@ export class HostResolver {
     return { values, complete, name: node.text };
   }
 
-  private hostSitesOfValue(value: SyntaxNode, depth: number): HostSite[] {
+  private hostSitesOfValue(value: SyntaxNode, depth: number, read: LiteralReader): HostSite[] {
     switch (value.type) {
       case "string": {
-        const host = targetValue(value);
-        return host === undefined ? [] : [{ literal: value, value: host, form: "plain", anchors: [value] }];
+        const host = read(value);
+        if (!host) return [];
+        const site: HostSite = { literal: value, value: host.value, form: "plain", anchors: [value] };
+        if (host.port !== undefined) site.port = host.port;
+        if (host.bracketed) site.bracketed = true;
+        return [site];
       }
       case "call": {
         if (!this.isEnvironmentLookup(value)) return [];
         const fallback = argumentAt(callArguments(value), 1, "default");
         if (!fallback) return [];
-        return this.host(fallback, depth + 1).map((site) => ({ ...site, form: "env-default" }));
+        return this.sites(fallback, depth + 1, read).map((site) => ({ ...site, form: "env-default" }));
       }
       case "boolean_operator": {
         // `args.host or "0.0.0.0"`: the right operand is the value used when the left is empty.
         const operator = value.childForFieldName("operator")?.text;
         const right = value.childForFieldName("right");
-        return operator === "or" && right ? this.host(right, depth + 1) : [];
+        return operator === "or" && right ? this.sites(right, depth + 1, read) : [];
       }
       case "conditional_expression": {
         const branches = value.namedChildren.filter((_, i) => i !== 1);
         return branches
-          .flatMap((branch) => this.host(branch, depth + 1))
+          .flatMap((branch) => this.sites(branch, depth + 1, read))
           .map((site) => ({
             ...site,
             manual: "one branch of a conditional expression: the choice between addresses looks deliberate",

@@ -9,11 +9,14 @@ export interface ModuleImports {
   qualified: Map<string, string>;
   /** Local names bound by `import x` / `import x as y`: certainly modules, never objects. */
   modules: Set<string>;
+  /** Modules imported with `from x import *`: any unknown bare name may come from them. */
+  starModules: string[];
 }
 
 export function moduleImports(root: SyntaxNode): ModuleImports {
   const qualified = new Map<string, string>();
   const modules = new Set<string>();
+  const starModules: string[] = [];
   for (const statement of importStatements(root)) {
     if (statement.type === "import_statement") {
       for (const name of statement.childrenForFieldName("name")) {
@@ -29,6 +32,7 @@ export function moduleImports(root: SyntaxNode): ModuleImports {
       }
     } else {
       const module = statement.childForFieldName("module_name")?.text ?? "";
+      if (statement.namedChildren.some((child) => child.type === "wildcard_import")) starModules.push(module);
       for (const name of statement.childrenForFieldName("name")) {
         if (name.type === "aliased_import") {
           qualified.set(name.childForFieldName("alias")!.text, `${module}.${name.childForFieldName("name")!.text}`);
@@ -38,7 +42,7 @@ export function moduleImports(root: SyntaxNode): ModuleImports {
       }
     }
   }
-  return { qualified, modules };
+  return { qualified, modules, starModules };
 }
 
 /** Import statements anywhere in the file (conditional imports still tell us what a name is). */

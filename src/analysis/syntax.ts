@@ -49,6 +49,26 @@ export function targetValue(node: SyntaxNode): string | undefined {
   return parts && isTargetValue(parts.value) ? parts.value : undefined;
 }
 
+export interface HostPort {
+  host: string;
+  /** Digits after the colon; `""` for a trailing colon (`"0.0.0.0:"`); absent without a colon. */
+  port?: string;
+  /** `[::]`: an IPv6 host in brackets. */
+  bracketed: boolean;
+}
+
+/**
+ * A gunicorn/gRPC-style address (`"0.0.0.0:8000"`, `":8000"`, `"[::]:50051"`, `"0.0.0.0"`) whose
+ * host is all interfaces; undefined for anything else (`"localhost:8000"`, `"unix:/tmp/g.sock"`).
+ */
+export function parseHostPort(value: string): HostPort | undefined {
+  const bracketed = /^\[([^\]]*)\](?::(\d*))?$/.exec(value);
+  if (bracketed) return isIpv6Spelling(bracketed[1]!) ? { host: bracketed[1]!, port: bracketed[2], bracketed: true } : undefined;
+  if (isTargetValue(value)) return { host: value, bracketed: false };
+  const match = /^([^:]*):(\d*)$/.exec(value);
+  return match && IPV4_ANY.has(match[1]!) ? { host: match[1]!, port: match[2]!, bracketed: false } : undefined;
+}
+
 /** Strips redundant parentheses: `("0.0.0.0")` is the same expression as `"0.0.0.0"`. */
 export function unparenthesize(node: SyntaxNode): SyntaxNode {
   let current = node;

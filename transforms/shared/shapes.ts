@@ -1,0 +1,97 @@
+// Shape tests and class facts the catalogue transforms share: is an argument a string, is a call
+// made on a module, does a class defined in this file descend from a `*Server`, and its family.
+import type { SyntaxNode } from "../../src/types.js";
+import type { Analysis } from "../../src/analysis/index.js";
+import type { Family } from "../../src/analysis/families.js";
+import { dottedName, unparenthesize } from "../../src/analysis/syntax.js";
+
+const STRING_TYPES = new Set(["string", "concatenated_string"]);
+
+/** True when the expression is a string, or a name whose assigned values include one. */
+export function isStringLike(node: SyntaxNode, analysis: Analysis): boolean {
+  const inner = unparenthesize(node);
+  if (STRING_TYPES.has(inner.type)) return true;
+  if (inner.type !== "identifier") return false;
+  const bindings = analysis.names.resolve(inner.text, inner) ?? [];
+  return bindings.some((binding) => binding.value && STRING_TYPES.has(unparenthesize(binding.value).type));
+}
+
+/** `f(...)` or `module.f(...)`: not a method of some object (`loop.create_server` is not `socket.create_server`). */
+export function isFunctionCall(call: SyntaxNode, analysis: Analysis): boolean {
+  const fn = call.childForFieldName("function");
+  if (fn?.type === "identifier") return true;
+  const path = fn?.type === "attribute" ? dottedName(fn.childForFieldName("object")!) : undefined;
+  return !!path && analysis.imports.modules.has(path.split(".")[0]!);
+}
+
+/** The object a method is called on (`app` in `app.run()`), if the callee is an attribute. */
+export function receiverOf(call: SyntaxNode): SyntaxNode | undefined {
+  const fn = call.childForFieldName("function");
+  return fn?.type === "attribute" ? (fn.childForFieldName("object") ?? undefined) : undefined;
+}
+
+const MAX_CLASS_DEPTH = 6;
+
+/** The class a bare name refers to, when it is defined (only) by a `class` statement in this file. */
+function localClass(name: SyntaxNode, analysis: Analysis): SyntaxNode | undefined {
+  if (name.type !== "identifier") return undefined;
+  const bindings = analysis.names.resolve(name.text, name);
+  if (bindings?.length !== 1 || bindings[0]!.node.type !== "class_definition") return undefined;
+  return bindings[0]!.node;
+}
+
+function baseClasses(classNode: SyntaxNode): SyntaxNode[] {
+  const bases = classNode.childForFieldName("superclasses");
+  return bases ? bases.namedChildren.filter((base) => base.type === "identifier" || base.type === "attribute") : [];
+}
+
+/** `class Proxy(socketserver.ThreadingTCPServer)`: a local class with a `*Server` ancestor. */
+export function isServerSubclass(call: SyntaxNode, analysis: Analysis): boolean {
+  const fn = call.childForFieldName("function");
+  const visit = (classNode: SyntaxNode | undefined, depth: number): boolean => {
+    if (!classNode || depth > MAX_CLASS_DEPTH) return false;
+    return baseClasses(classNode).some((base) => {
+      const last = base.type === "attribute" ? base.childForFieldName("attribute")!.text : base.text;
+      const original = base.type === "identifier" ? (analysis.qualifiedName(base.text)?.split(".").pop() ?? last) : last;
+      return original.endsWith("Server") || visit(localClass(base, analysis), depth + 1);
+    });
+  };
+  return !!fn && visit(localClass(fn, analysis), 0);
+}
+
+/**
+ * The family a server class sets for its socket: `address_family = socket.AF_INET6` in the body
+ * of a class defined here (or of a local base class), or `MyServer.address_family = ...` assigned
+ * in the scope of the call or at module level. Undefined means the class default, AF_INET.
+ */
+export function serverClassFamily(call: SyntaxNode, analysis: Analysis): Family | undefined {
+  const fn = call.childForFieldName("function");
+  const path = fn && dottedName(fn);
+  if (!fn || !path) return undefined;
+  const scope = analysis.names.scopeOf(call);
+  for (const where of new Set([scope, analysis.names.module])) {
+    const assigned = where.assignedExpressions.get(`${path}.address_family`);
+    if (assigned) return agree(assigned.map((value) => analysis.sockets.familyOf(value)), assigned[0]!.text);
+  }
+  const visit = (classNode: SyntaxNode | undefined, depth: number): Family | undefined => {
+    if (!classNode || depth > MAX_CLASS_DEPTH) return undefined;
+    const body = analysis.names.allScopes().find((candidate) => candidate.node.id === classNode.id);
+    const values = (body?.bindings.get("address_family") ?? []).map((binding) => binding.value);
+    if (values.length > 0) {
+      const known = values.filter((value): value is SyntaxNode => value !== undefined);
+      if (known.length < values.length) return { kind: "unresolved", expression: "address_family" };
+      return agree(known.map((value) => analysis.sockets.familyOf(value)), known[0]!.text);
+    }
+    for (const base of baseClasses(classNode)) {
+      const found = visit(localClass(base, analysis), depth + 1);
+      if (found) return found;
+    }
+    return undefined;
+  };
+  return visit(localClass(fn, analysis), 0);
+}
+
+function agree(families: Family[], expression: string): Family {
+  const first = families[0]!;
+  return families.every((family) => family.kind === first.kind) ? first : { kind: "unresolved", expression };
+}

@@ -1,0 +1,68 @@
+// Servers that take an address tuple or a host argument: `socket.create_server`, every `*Server`
+// class (`socketserver`, `http.server`, `xmlrpc.server`, gevent, local subclasses), `make_server`,
+// `multiprocessing.connection.Listener` and `eventlet.listen`.
+import { callTransform } from "../src/transform.js";
+import { isFunctionCall, isServerSubclass, serverClassFamily } from "./shared/shapes.js";
+
+export default callTransform({
+  id: "stdlib-servers",
+  summary: "socket.create_server(), *Server((host, port), ...) classes and make_server() on all interfaces",
+  // A `*Server` subclass is defined in the file, so "Server" appears in it even when the call does not.
+  needles: /Server|create_server|make_server|Listener|listen/,
+  apis: [
+    {
+      callee: "create_server",
+      address: { index: 0, keyword: "address" },
+      modules: ["socket"],
+      // `loop.create_server(factory, host, port)` is asyncio's, with the host elsewhere.
+      when: (_args, call, analysis) => isFunctionCall(call, analysis),
+      family: "family-argument",
+      message: "socket.create_server() on all interfaces",
+    },
+    {
+      // socketserver.TCPServer, http.server.HTTPServer, SimpleXMLRPCServer, gevent WSGIServer, ...
+      callee: /Server$/,
+      address: { index: 0, keyword: "server_address" },
+      family: serverClassFamily,
+      message: "server bound to all interfaces",
+    },
+    {
+      callee: /Server$/,
+      // gevent's StreamServer/WSGIServer name their address `listener`.
+      address: { keyword: "listener" },
+      family: serverClassFamily,
+      message: "server bound to all interfaces",
+    },
+    {
+      // `class Proxy(socketserver.ThreadingTCPServer)` called as `Proxy(("", 8080), Handler)`.
+      callee: /./,
+      address: { index: 0, keyword: "server_address" },
+      when: (_args, call, analysis) => isServerSubclass(call, analysis),
+      family: serverClassFamily,
+      message: "server bound to all interfaces",
+    },
+    {
+      // wsgiref.simple_server.make_server(host, port, app); werkzeug.serving.make_server has the same shape.
+      callee: "make_server",
+      host: { index: 0, keyword: "host" },
+      modules: ["wsgiref", "werkzeug"],
+      message: "WSGI server bound to all interfaces",
+    },
+    {
+      callee: "Listener",
+      address: { index: 0, keyword: "address" },
+      modules: ["multiprocessing"],
+      // Its `family` is a string ('AF_INET', 'AF_UNIX'); an address tuple is always IPv4.
+      message: "multiprocessing listener bound to all interfaces",
+    },
+    {
+      callee: "listen",
+      address: { index: 0, keyword: "addr" },
+      modules: ["eventlet"],
+      when: (_args, call, analysis) => isFunctionCall(call, analysis),
+      // eventlet.listen(addr, family=AF_INET, ...): the family may also be given by position.
+      family: (call, analysis) => analysis.sockets.familyArgument(call, 1),
+      message: "eventlet listening socket bound to all interfaces",
+    },
+  ],
+});
