@@ -2,8 +2,9 @@
 import type { Transform } from "../src/transform.js";
 import socketBind from "./socket-bind.js";
 import stdlibServers from "./stdlib-servers.js";
+import asyncio from "./asyncio.js";
 
-export const transforms: readonly Transform[] = [socketBind, stdlibServers];
+export const transforms: readonly Transform[] = [socketBind, stdlibServers, asyncio];
 
 export function transformById(id: string): Transform | undefined {
   return transforms.find((transform) => transform.id === id);
