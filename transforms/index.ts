@@ -3,8 +3,9 @@ import type { Transform } from "../src/transform.js";
 import socketBind from "./socket-bind.js";
 import stdlibServers from "./stdlib-servers.js";
 import asyncio from "./asyncio.js";
+import webRun from "./web-run.js";
 
-export const transforms: readonly Transform[] = [socketBind, stdlibServers, asyncio];
+export const transforms: readonly Transform[] = [socketBind, stdlibServers, asyncio, webRun];
 
 export function transformById(id: string): Transform | undefined {
   return transforms.find((transform) => transform.id === id);

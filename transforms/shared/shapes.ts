@@ -3,7 +3,7 @@
 import type { SyntaxNode } from "../../src/types.js";
 import type { Analysis } from "../../src/analysis/index.js";
 import type { Family } from "../../src/analysis/families.js";
-import { dottedName, unparenthesize } from "../../src/analysis/syntax.js";
+import { dottedName, targetValue, unparenthesize } from "../../src/analysis/syntax.js";
 
 const STRING_TYPES = new Set(["string", "concatenated_string"]);
 
@@ -94,4 +94,37 @@ export function serverClassFamily(call: SyntaxNode, analysis: Analysis): Family 
 function agree(families: Family[], expression: string): Family {
   const first = families[0]!;
   return families.every((family) => family.kind === first.kind) ? first : { kind: "unresolved", expression };
+}
+
+/**
+ * True for what reads as a port number: `8000`, `PORT`, `options.port`, `int(argv[1])`, `port + 1`.
+ * Guards APIs whose method name alone is common (`run`, `listen`, `bind`).
+ */
+export function isPortLike(node: SyntaxNode | undefined): boolean {
+  if (!node) return false;
+  const inner = unparenthesize(node);
+  switch (inner.type) {
+    case "integer":
+      return true;
+    case "identifier":
+      return /port/i.test(inner.text);
+    case "attribute":
+      return /port/i.test(inner.childForFieldName("attribute")?.text ?? "");
+    case "call":
+      return inner.childForFieldName("function")?.text === "int";
+    case "binary_operator":
+      return isPortLike(inner.childForFieldName("left") ?? undefined) || isPortLike(inner.childForFieldName("right") ?? undefined);
+    default:
+      return false;
+  }
+}
+
+/** True for what reads as a host: a non-empty all-interfaces literal (`"0.0.0.0"`), or `HOST`, `args.bind_addr`. */
+export function isHostLike(node: SyntaxNode | undefined): boolean {
+  if (!node) return false;
+  const inner = unparenthesize(node);
+  const name = inner.type === "attribute" ? inner.childForFieldName("attribute")?.text : inner.type === "identifier" ? inner.text : undefined;
+  if (name !== undefined) return /host|addr|bind|interface|listen|^ip$|_ip$/i.test(name);
+  const value = targetValue(inner);
+  return value !== undefined && value !== "" && value !== "0";
 }
