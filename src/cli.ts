@@ -2,6 +2,7 @@
 // The command line: argv to options, the engine's results to stdout (patch, JSON) and stderr
 // (errors, summary), and the exit status of SPEC §4. All the work happens in the engine.
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { parseCommandLine, UsageError, type CliOptions } from "./options.js";
 import { colorEnabled, palette } from "./color.js";
@@ -9,8 +10,10 @@ import { colorPatch } from "./patch.js";
 import { scanPaths, settleFile, type ReportedFinding, type ScannedSource } from "./run.js";
 import { review } from "./review.js";
 import { terminalDecide } from "./interactive.js";
-import { Tally, summaryLine } from "./report/summary.js";
+import { Tally, summaryLine, summaryTable } from "./report/summary.js";
 import { jsonReport } from "./report/json.js";
+import { sarifLog, type SarifFile } from "./report/sarif.js";
+import { loadConfig } from "./config.js";
 import { transforms } from "../transforms/index.js";
 import type { Transform } from "./transform.js";
 
@@ -38,7 +41,8 @@ Selection:
       --rule ID            run only this transform (repeatable): ${transforms.map((t) => t.id).join(", ")}
 
 Output:
-      --no-color           no colours (also off when not a TTY or NO_COLOR is set)
+      --no-color           no colours (also off when not a TTY or NO_COLOR is set;
+                           FORCE_COLOR=1 turns them on in a pipe)
   -q, --quiet              no summary line
   -h, --help               this help
   -V, --version            the version
@@ -49,6 +53,10 @@ Examples:
   bindfix --write .                     fix the whole repository
   bindfix -i app/                       approve change by change
   bindfix --json --write . > report.json
+  bindfix --sarif . > bindfix.sarif     for GitHub code scanning (upload-sarif)
+
+Configuration: [tool.bindfix] in the nearest pyproject.toml (from here up to the repository
+root) may set env-var, default-host, default-host6, exclude and rules; options given here win.
 
 Exit status: 0 nothing fixable remains, 1 fixable findings remain, 2 usage error or a file
 could not be read, decoded, parsed or written (the other files are still handled).
@@ -73,7 +81,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   let options: CliOptions;
   let selected: readonly Transform[];
   try {
-    options = parseCommandLine(argv);
+    options = parseCommandLine(argv, () => loadConfig(process.cwd(), transforms.map((transform) => transform.id)));
     selected = selectTransforms(options.rules);
   } catch (error) {
     if (!(error instanceof UsageError)) throw error;
@@ -96,8 +104,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   const stdoutColored = colorEnabled(process.stdout, options.noColor);
   const stdoutColors = palette(stdoutColored);
   const stderrColors = palette(colorEnabled(process.stderr, options.noColor));
+  const startedAt = performance.now();
   const tally = new Tally();
   const findings: ReportedFinding[] = [];
+  const sarifFiles: SarifFile[] = [];
   const reportError = (path: string, message: string): void => {
     tally.addError({ path, message });
     process.stderr.write(`${stderrColors.red("error")}: ${path}: ${message}\n`);
@@ -146,10 +156,19 @@ export async function main(argv: readonly string[]): Promise<number> {
     const before = tally.errors.length;
     tally.addOutcome(outcome);
     findings.push(...outcome.findings);
+    if (options.sarif) sarifFiles.push({ findings: outcome.findings, importInsertion: outcome.importInsertion });
     for (const error of tally.errors.slice(before)) process.stderr.write(`${stderrColors.red("error")}: ${error.path}: ${error.message}\n`);
   }
 
   if (options.json) process.stdout.write(JSON.stringify(jsonReport(findings, tally.errors, tally.totals), null, 2) + "\n");
+  if (options.sarif) {
+    const log = sarifLog({ files: sarifFiles, errors: tally.errors, transforms: selected, version: version(), cwd: process.cwd(), rewrite: options.rewrite });
+    process.stdout.write(JSON.stringify(log, null, 2) + "\n");
+  }
+  if (!options.quiet && process.stderr.isTTY) {
+    const config = options.configFile && path.relative(process.cwd(), options.configFile);
+    for (const line of summaryTable(tally.totals, performance.now() - startedAt, stderrColors, config)) process.stderr.write(line + "\n");
+  }
   if (!options.quiet) {
     for (const line of summaryLine(tally.totals, options, options.rewrite.envVar)) process.stderr.write(line + "\n");
   }

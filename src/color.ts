@@ -1,5 +1,7 @@
 // ANSI colours for a terminal, or none: off when the stream is not a TTY, with NO_COLOR or
 // --no-color; FORCE_COLOR turns them on in a pipe (as Node, chalk and most CLIs do).
+// Precedence: --no-color, then NO_COLOR (no-color.org), then FORCE_COLOR (force-color.org; "0" and
+// "false" turn colour off, as in Node and chalk), then whether the stream is a terminal.
 import type { PatchColors } from "./patch.js";
 
 export interface Palette extends PatchColors {
@@ -13,7 +15,8 @@ export interface Palette extends PatchColors {
 export function colorEnabled(stream: { isTTY?: boolean }, noColorFlag: boolean, env: NodeJS.ProcessEnv = process.env): boolean {
   if (noColorFlag) return false;
   if (env.NO_COLOR !== undefined && env.NO_COLOR !== "") return false;
-  if (env.FORCE_COLOR !== undefined && env.FORCE_COLOR !== "0" && env.FORCE_COLOR !== "false") return true;
+  const force = env.FORCE_COLOR;
+  if (force !== undefined && force !== "") return force !== "0" && force !== "false";
   return stream.isTTY === true && env.TERM !== "dumb";
 }
 

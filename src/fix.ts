@@ -7,7 +7,8 @@ import { importInsertion } from "./analysis/imports.js";
 import { errorRanges, parsePython } from "./parse.js";
 import type { LineEnding } from "./source.js";
 
-export type FixResult = { text: string } | { error: string };
+/** The new text and, when the fix adds one, the `import os` insertion (in positions of the old text). */
+export type FixResult = { text: string; importEdit?: Edit } | { error: string };
 
 export function applyFindings(analysis: Analysis, eol: LineEnding, accepted: readonly Finding[]): FixResult {
   const text = analysis.file.text;
@@ -22,17 +23,27 @@ export function applyFindings(analysis: Analysis, eol: LineEnding, accepted: rea
   }
   const output = new MagicString(text);
   for (const edit of edits) output.overwrite(edit.start, edit.end, edit.text);
-  if (fixable.some((finding) => finding.requires.includes("os")) && analysis.os.needsImport) {
-    const insertion = importInsertion(analysis.root, text, eol, analysis.os.name, edits[0]!.start);
-    output.appendLeft(insertion.offset, insertion.text);
-  }
+  const insertion = importEdit(analysis, eol, fixable);
+  if (insertion) output.appendLeft(insertion.start, insertion.text);
   const result = output.toString();
 
   // As Ruff does: a fix that makes the file less parseable than it was is not a fix.
   const before = errorRanges(analysis.root).length;
   const after = errorRanges(parsePython(result).rootNode).length;
   if (after > before) return { error: "internal error: the fix would introduce a syntax error; file not changed" };
-  return { text: result };
+  return insertion ? { text: result, importEdit: insertion } : { text: result };
+}
+
+/**
+ * The `import os` line that applying `accepted` adds, as an empty-range edit of the original text;
+ * undefined when no accepted fix needs it or the file already has it. Reports (SARIF) show it too.
+ */
+function importEdit(analysis: Analysis, eol: LineEnding, accepted: readonly Finding[]): Edit | undefined {
+  const fixable = accepted.filter((finding) => finding.status === "fixable");
+  if (!analysis.os.needsImport || !fixable.some((finding) => finding.requires.includes("os"))) return undefined;
+  const firstEdit = Math.min(...fixable.flatMap((finding) => finding.edits.map((edit) => edit.start)));
+  const insertion = importInsertion(analysis.root, analysis.file.text, eol, analysis.os.name, firstEdit);
+  return { start: insertion.offset, end: insertion.offset, text: insertion.text };
 }
 
 /** Sorted edits with exact duplicates (a constant reached from two binds) dropped. */

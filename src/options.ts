@@ -1,6 +1,7 @@
 // argv to options. Validation happens here so the engine only ever sees well-formed values.
 import { parseArgs } from "node:util";
 import type { RewriteOptions } from "./types.js";
+import type { ProjectConfig } from "./config.js";
 
 export interface CliOptions {
   paths: string[];
@@ -15,15 +16,21 @@ export interface CliOptions {
   quiet: boolean;
   help: boolean;
   version: boolean;
+  /** The pyproject.toml whose `[tool.bindfix]` was applied, if any. */
+  configFile?: string;
 }
 
 export class UsageError extends Error {}
 
-const ENV_VAR = /^[A-Za-z_][A-Za-z0-9_]*$/;
+export const ENV_VAR = /^[A-Za-z_][A-Za-z0-9_]*$/;
 // An address goes inside a Python string literal: keep to characters that need no escaping.
-const ADDRESS = /^[0-9A-Za-z.:%_-]+$/;
+export const ADDRESS = /^[0-9A-Za-z.:%_-]+$/;
 
-export function parseCommandLine(argv: readonly string[]): CliOptions {
+/**
+ * `loadConfig` supplies `[tool.bindfix]` settings (src/config.ts); command-line options win over
+ * them. It is not called for --help and --version, which must work whatever the configuration.
+ */
+export function parseCommandLine(argv: readonly string[], loadConfig: () => ProjectConfig = () => ({})): CliOptions {
   let parsed;
   try {
     parsed = parseArgs({
@@ -50,10 +57,11 @@ export function parseCommandLine(argv: readonly string[]): CliOptions {
     throw new UsageError((error as Error).message.split("\n")[0]!);
   }
   const { values, positionals } = parsed;
+  const config = values.help || values.version ? {} : loadConfig();
   const rewrite: RewriteOptions = {
-    envVar: values["env-var"] ?? "BIND_HOST",
-    defaultHost: values["default-host"] ?? "127.0.0.1",
-    defaultHost6: values["default-host6"] ?? "::1",
+    envVar: values["env-var"] ?? config.envVar ?? "BIND_HOST",
+    defaultHost: values["default-host"] ?? config.defaultHost ?? "127.0.0.1",
+    defaultHost6: values["default-host6"] ?? config.defaultHost6 ?? "::1",
   };
   validateRewrite(rewrite);
   const options: CliOptions = {
@@ -63,13 +71,14 @@ export function parseCommandLine(argv: readonly string[]): CliOptions {
     json: values.json ?? false,
     sarif: values.sarif ?? false,
     rewrite,
-    exclude: values.exclude ?? [],
-    rules: values.rule ?? [],
+    exclude: values.exclude ?? config.exclude ?? [],
+    rules: values.rule ?? config.rules ?? [],
     noColor: values["no-color"] ?? false,
     quiet: values.quiet ?? false,
     help: values.help ?? false,
     version: values.version ?? false,
   };
+  if (config.file) options.configFile = config.file;
   if (options.json && options.sarif) throw new UsageError("--json and --sarif cannot be combined");
   if (options.interactive && (options.json || options.sarif)) {
     throw new UsageError("--interactive cannot be combined with --json or --sarif");

@@ -1,7 +1,7 @@
 // Runs the engine over paths, one file at a time end to end: discover, read and decode, scan,
 // apply the accepted findings, and (when asked) write. Results are values; a bad file is one error.
 import { readFileSync } from "node:fs";
-import type { FileError, Finding, RewriteOptions } from "./types.js";
+import type { Edit, FileError, Finding, RewriteOptions } from "./types.js";
 import type { Transform } from "./transform.js";
 import { discover, describeFsError, type DiscoveredFile } from "./discover.js";
 import { decodeSource, encodeSource, type Source } from "./source.js";
@@ -82,6 +82,11 @@ export interface FileOutcome {
   /** True when the file was rewritten on disk. */
   written: boolean;
   parsed: boolean;
+  /**
+   * The `import os` line the accepted fixes add (a point in the text as read, 1-based) and which of
+   * `findings` need it; absent when none does. SARIF shows it as part of each such finding's fix.
+   */
+  importInsertion?: { line: number; column: number; text: string; neededBy: ReportedFinding[] };
 }
 
 /**
@@ -91,15 +96,16 @@ export interface FileOutcome {
 export function settleFile(scanned: ScannedSource, accepted: readonly Finding[], write: boolean): FileOutcome {
   const { source, scan } = scanned;
   const errors: FileError[] = scan.errors.map((message) => ({ path: source.path, message }));
-  const outcome = (written: boolean, patch?: FileOutcome["patch"]): FileOutcome => ({
-    path: source.path,
-    findings: scan.findings.map((finding) => reportFinding(source, finding, written && accepted.includes(finding))),
-    errors,
-    patch,
-    written,
-    parsed: scan.parsed,
-  });
   const toApply = accepted.filter((finding) => finding.status === "fixable");
+  const outcome = (written: boolean, patch?: FileOutcome["patch"], importEdit?: Edit): FileOutcome => {
+    const findings = scan.findings.map((finding) => reportFinding(source, finding, written && accepted.includes(finding)));
+    const settled: FileOutcome = { path: source.path, findings, errors, patch, written, parsed: scan.parsed };
+    if (importEdit) {
+      const neededBy = findings.filter((_, i) => toApply.includes(scan.findings[i]!) && scan.findings[i]!.requires.includes("os"));
+      settled.importInsertion = { line: lineOf(source.text, importEdit.start), column: columnOf(source.text, importEdit.start), text: importEdit.text, neededBy };
+    }
+    return settled;
+  };
   if (toApply.length === 0) return outcome(false);
   const fixed = scan.fix(toApply);
   if ("error" in fixed) {
@@ -108,13 +114,13 @@ export function settleFile(scanned: ScannedSource, accepted: readonly Finding[],
   }
   const text = filePatch(source.path, source.text, fixed.text, source.bom);
   const patch = { text, bytes: encodeSource(text, { encoding: source.encoding, bom: false }) };
-  if (!write) return outcome(false, patch);
+  if (!write) return outcome(false, patch, fixed.importEdit);
   const result = writeIfUnchanged(source.absPath, source.bytes, encodeSource(fixed.text, source));
   if (!result.ok) {
     errors.push({ path: source.path, message: result.message });
-    return outcome(false, patch);
+    return outcome(false, patch, fixed.importEdit);
   }
-  return outcome(true, patch);
+  return outcome(true, patch, fixed.importEdit);
 }
 
 export function reportFinding(source: Pick<Source, "path" | "text">, finding: Finding, fixed: boolean): ReportedFinding {

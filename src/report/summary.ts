@@ -70,3 +70,36 @@ export function summaryLine(totals: RunTotals, mode: { write: boolean; interacti
   }
   return lines;
 }
+
+export interface TableColors {
+  bold: (text: string) => string;
+  dim: (text: string) => string;
+  yellow: (text: string) => string;
+  red: (text: string) => string;
+  green: (text: string) => string;
+}
+
+/**
+ * The per-run table for a person at a terminal (stderr only when it is a TTY): files scanned,
+ * findings by status, fixed, errors and time. The one-line summary above still follows it.
+ */
+export function summaryTable(totals: RunTotals, elapsedMs: number, colors: TableColors, configFile?: string): string[] {
+  const rows: [string, string, (text: string) => string][] = [
+    ["files scanned", String(totals.files), colors.bold],
+    ["findings", String(totals.findings), colors.bold],
+    ["  fixable", String(totals.fixable), totals.fixable > totals.fixed ? colors.yellow : colors.bold],
+    ["  suppressed", String(totals.suppressed), colors.bold],
+    ["  manual", String(totals.manual), colors.bold],
+    ["fixed", String(totals.fixed), totals.fixed > 0 ? colors.green : colors.bold],
+    ["errors", String(totals.errors), totals.errors > 0 ? colors.red : colors.bold],
+    ["time", formatDuration(elapsedMs), colors.bold],
+  ];
+  if (configFile) rows.push(["config", configFile, (text) => text]);
+  const labelWidth = Math.max(...rows.map(([label]) => label.length));
+  const valueWidth = Math.max(...rows.filter(([label]) => label !== "config").map(([, value]) => value.length));
+  return rows.map(([label, value, paint]) => `  ${colors.dim(label.padEnd(labelWidth))}  ${paint(label === "config" ? value : value.padStart(valueWidth))}`);
+}
+
+function formatDuration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(2)} s`;
+}
