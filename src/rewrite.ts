@@ -4,7 +4,7 @@ import type { Finding, RewriteOptions, SyntaxNode } from "./types.js";
 import type { Analysis } from "./analysis/index.js";
 import type { Family } from "./analysis/families.js";
 import type { HostSite } from "./analysis/hosts.js";
-import { enclosingStatement, isIpv6Spelling, stringParts } from "./analysis/syntax.js";
+import { enclosingStatement, isIpv6Spelling, rawString } from "./analysis/syntax.js";
 
 export interface FindingSpec {
   rule: string;
@@ -35,7 +35,7 @@ export function buildFinding(site: HostSite, spec: FindingSpec, analysis: Analys
 
 /** The source text that replaces the literal. */
 export function replacementText(site: HostSite, ipv6: boolean, options: RewriteOptions, osName: string): string {
-  const parts = stringParts(site.literal)!;
+  const parts = rawString(site.literal)!;
   const quote = parts.quote[0]!;
   const fallback = ipv6 ? options.defaultHost6 : options.defaultHost;
   const quoted = (value: string): string => `${quote}${value}${quote}`;
@@ -48,9 +48,11 @@ export function replacementText(site: HostSite, ipv6: boolean, options: RewriteO
   }
   const lookup = `${osName}.environ.get(${quoted(options.envVar)}, ${quoted(fallback)})`;
   if (site.port === undefined && !site.bracketed) return lookup;
-  // `"[::]"` keeps its brackets; `"0.0.0.0:" + port` keeps its bare colon (port "").
+  // `"[::]"` keeps its brackets; `"0.0.0.0:" + port` keeps its bare colon (port ""); the rest of an
+  // f-string keeps its prefix and quotes, since its replacement fields may contain the quote character.
   const tail = site.port === undefined ? "" : `:${site.port}`;
-  return site.bracketed ? `${quoted("[")} + ${lookup} + ${quoted(`]${tail}`)}` : `${lookup} + ${quoted(tail)}`;
+  const rest = (value: string): string => (parts.interpolated ? `${parts.prefix}${parts.quote}${value}${parts.quote}` : quoted(value));
+  return site.bracketed ? `${quoted("[")} + ${lookup} + ${rest(`]${tail}`)}` : `${lookup} + ${rest(tail)}`;
 }
 
 function suppressionFor(site: HostSite, rows: Map<number, string>): string | undefined {

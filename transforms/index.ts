@@ -4,8 +4,9 @@ import socketBind from "./socket-bind.js";
 import stdlibServers from "./stdlib-servers.js";
 import asyncio from "./asyncio.js";
 import webRun from "./web-run.js";
+import gunicorn from "./gunicorn.js";
 
-export const transforms: readonly Transform[] = [socketBind, stdlibServers, asyncio, webRun];
+export const transforms: readonly Transform[] = [socketBind, stdlibServers, asyncio, webRun, gunicorn];
 
 export function transformById(id: string): Transform | undefined {
   return transforms.find((transform) => transform.id === id);

@@ -2,7 +2,7 @@
 // directly, through names (module, class, function, `self.x`), environment defaults, `x or "..."`.
 import type { SyntaxNode } from "../types.js";
 import type { NameIndex, Binding } from "./names.js";
-import { callArguments, argumentAt, dottedName, parseHostPort, stringParts, targetValue, unparenthesize } from "./syntax.js";
+import { callArguments, argumentAt, dottedName, parseHostPort, rawString, targetValue, unparenthesize } from "./syntax.js";
 
 export type HostForm =
   /** The literal becomes `os.environ.get(VAR, default)`. */
@@ -40,29 +40,58 @@ interface Traced {
 
 const MAX_DEPTH = 8;
 
-/** What a string literal in a host position holds, when it names all interfaces. */
-type LiteralReader = (literal: SyntaxNode) => Pick<HostSite, "value" | "port" | "bracketed"> | undefined;
+/**
+ * Where a literal sits: alone, as the leftmost operand of `+` (`"0.0.0.0:" + port`), or as a
+ * template filled by `%` or `.format()` (`"0.0.0.0:%d" % port`).
+ */
+type LiteralContext = "alone" | "concatenated" | "template";
 
-const plainHost: LiteralReader = (literal) => {
-  const value = targetValue(literal);
+/** What a string literal in a host position holds, when it names all interfaces. */
+type LiteralReader = (literal: SyntaxNode, context: LiteralContext) => Pick<HostSite, "value" | "port" | "bracketed"> | undefined;
+
+const plainHost: LiteralReader = (literal, context) => {
+  const value = context === "alone" ? targetValue(literal) : undefined;
   return value === undefined ? undefined : { value };
 };
 
 /**
- * `"0.0.0.0:8000"`, `":8000"`, `"[::]:50051"`: the host part of a gunicorn/gRPC-style address. A
- * `"0.0.0.0:"` with no port is accepted only as the left operand of `+` (`"0.0.0.0:" + port`).
+ * `"0.0.0.0:8000"`, `":8000"`, `"[::]:50051"`, `f"0.0.0.0:{port}"`, `"0.0.0.0:" + port`,
+ * `"0.0.0.0:%d" % port`: the host part of a gunicorn/gRPC-style address. The rewrite puts the host
+ * in front of the rest of the literal with `+`, which binds looser than `%` and `.format()`, so
+ * the rest is still filled in as before.
  */
-const hostPortHost: LiteralReader = (literal) => {
-  const parts = stringParts(literal);
-  const parsed = parts && parseHostPort(parts.value);
+const hostPortHost: LiteralReader = (literal, context) => {
+  const raw = rawString(literal);
+  if (!raw || raw.content.includes("\\")) return undefined;
+  const parsed = parseHostPort(raw.content);
   if (!parsed) return undefined;
-  if (parsed.port === "") {
-    const parent = literal.parent;
-    const concatenated = parent?.type === "binary_operator" && parent.childForFieldName("operator")?.text === "+" && parent.childForFieldName("left")?.id === literal.id;
-    if (!concatenated) return undefined;
-  }
-  return { value: parts.value, port: parsed.port, bracketed: parsed.bracketed || undefined };
+  const port = parsed.port;
+  let valid: boolean;
+  if (port === undefined) valid = context === "alone" && !raw.interpolated;
+  else if (context === "concatenated") valid = port === "" && !raw.interpolated;
+  else if (context === "template") valid = port !== "" && !raw.interpolated;
+  else valid = raw.interpolated ? port !== "" : /^\d+$/.test(port);
+  if (!valid) return undefined;
+  return { value: raw.content, port, bracketed: parsed.bracketed || undefined };
 };
+
+function literalSite(literal: SyntaxNode, context: LiteralContext, read: LiteralReader): HostSite[] {
+  const host = read(literal, context);
+  if (!host) return [];
+  const site: HostSite = { literal, value: host.value, form: "plain", anchors: [literal] };
+  if (host.port !== undefined) site.port = host.port;
+  if (host.bracketed) site.bracketed = true;
+  return [site];
+}
+
+/** The literal of `"0.0.0.0:{}".format(port)`, unless the result is used further (`.encode()`), where `+` would bind wrongly. */
+function formatTemplate(call: SyntaxNode): SyntaxNode | undefined {
+  const fn = call.childForFieldName("function");
+  const object = fn?.type === "attribute" && fn.childForFieldName("attribute")?.text === "format" ? fn.childForFieldName("object") : null;
+  if (object?.type !== "string") return undefined;
+  const parent = call.parent?.type;
+  return parent === "attribute" || parent === "subscript" ? undefined : object;
+}
 
 export class HostResolver {
   constructor(private readonly names: NameIndex) {}
@@ -147,15 +176,22 @@ export class HostResolver {
 
   private hostSitesOfValue(value: SyntaxNode, depth: number, read: LiteralReader): HostSite[] {
     switch (value.type) {
-      case "string": {
-        const host = read(value);
-        if (!host) return [];
-        const site: HostSite = { literal: value, value: host.value, form: "plain", anchors: [value] };
-        if (host.port !== undefined) site.port = host.port;
-        if (host.bracketed) site.bracketed = true;
-        return [site];
+      case "string":
+        return literalSite(value, "alone", read);
+      case "binary_operator": {
+        // `"0.0.0.0:" + str(port)` (leftmost of a `+` chain) or `"0.0.0.0:%d" % port`.
+        const operator = value.childForFieldName("operator")?.text;
+        let left = value.childForFieldName("left");
+        while (operator === "+" && left?.type === "binary_operator" && left.childForFieldName("operator")?.text === "+") {
+          left = left.childForFieldName("left");
+        }
+        if (left?.type !== "string") return [];
+        if (operator === "+") return literalSite(left, "concatenated", read);
+        return operator === "%" ? literalSite(left, "template", read) : [];
       }
       case "call": {
+        const template = formatTemplate(value);
+        if (template) return literalSite(template, "template", read);
         if (!this.isEnvironmentLookup(value)) return [];
         const fallback = argumentAt(callArguments(value), 1, "default");
         if (!fallback) return [];

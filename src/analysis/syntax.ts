@@ -51,7 +51,11 @@ export function targetValue(node: SyntaxNode): string | undefined {
 
 export interface HostPort {
   host: string;
-  /** Digits after the colon; `""` for a trailing colon (`"0.0.0.0:"`); absent without a colon. */
+  /**
+   * The text after the host's colon, as written: digits (`"8000"`), `""` for a trailing colon, or a
+   * placeholder (`"%d"`, `"{port}"`) that the caller checks against the literal's context.
+   * Absent when there is no colon.
+   */
   port?: string;
   /** `[::]`: an IPv6 host in brackets. */
   bracketed: boolean;
@@ -62,11 +66,39 @@ export interface HostPort {
  * host is all interfaces; undefined for anything else (`"localhost:8000"`, `"unix:/tmp/g.sock"`).
  */
 export function parseHostPort(value: string): HostPort | undefined {
-  const bracketed = /^\[([^\]]*)\](?::(\d*))?$/.exec(value);
+  const bracketed = /^\[([^\]]*)\](?::([^:][^]*|))?$/.exec(value);
   if (bracketed) return isIpv6Spelling(bracketed[1]!) ? { host: bracketed[1]!, port: bracketed[2], bracketed: true } : undefined;
   if (isTargetValue(value)) return { host: value, bracketed: false };
-  const match = /^([^:]*):(\d*)$/.exec(value);
+  const match = /^([^:]*):([^:][^]*|)$/.exec(value);
   return match && IPV4_ANY.has(match[1]!) ? { host: match[1]!, port: match[2]!, bracketed: false } : undefined;
+}
+
+export interface RawString {
+  /** Prefix letters as written (`f`, `rf`, `u`). */
+  prefix: string;
+  /** The quote as written: ', ", ''' or """. */
+  quote: string;
+  /** The source text between the quotes, replacement fields included. */
+  content: string;
+  /** True for an f-string with replacement fields. */
+  interpolated: boolean;
+}
+
+/** A string literal's source pieces, f-strings included; undefined for bytes and concatenations. */
+export function rawString(node: SyntaxNode): RawString | undefined {
+  if (node.type !== "string") return undefined;
+  const children = node.children;
+  const start = children[0];
+  const end = children[children.length - 1];
+  if (start?.type !== "string_start" || end?.type !== "string_end") return undefined;
+  const prefix = /^[a-zA-Z]*/.exec(start.text)![0];
+  if (/b/i.test(prefix)) return undefined;
+  return {
+    prefix,
+    quote: start.text.slice(prefix.length),
+    content: node.text.slice(start.text.length, node.text.length - end.text.length),
+    interpolated: node.namedChildren.some((child) => child.type === "interpolation"),
+  };
 }
 
 /** Strips redundant parentheses: `("0.0.0.0")` is the same expression as `"0.0.0.0"`. */
