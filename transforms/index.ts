@@ -5,8 +5,9 @@ import stdlibServers from "./stdlib-servers.js";
 import asyncio from "./asyncio.js";
 import webRun from "./web-run.js";
 import gunicorn from "./gunicorn.js";
+import cherrypy from "./cherrypy.js";
 
-export const transforms: readonly Transform[] = [socketBind, stdlibServers, asyncio, webRun, gunicorn];
+export const transforms: readonly Transform[] = [socketBind, stdlibServers, asyncio, webRun, gunicorn, cherrypy];
 
 export function transformById(id: string): Transform | undefined {
   return transforms.find((transform) => transform.id === id);
