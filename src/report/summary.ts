@@ -97,7 +97,8 @@ export function summaryTable(totals: RunTotals, elapsedMs: number, colors: Table
   if (configFile) rows.push(["config", configFile, (text) => text]);
   const labelWidth = Math.max(...rows.map(([label]) => label.length));
   const valueWidth = Math.max(...rows.filter(([label]) => label !== "config").map(([, value]) => value.length));
-  return rows.map(([label, value, paint]) => `  ${colors.dim(label.padEnd(labelWidth))}  ${paint(label === "config" ? value : value.padStart(valueWidth))}`);
+  // A blank line first sets the table apart from the patch or the prompts above it.
+  return ["", ...rows.map(([label, value, paint]) => `  ${colors.dim(label.padEnd(labelWidth))}  ${paint(label === "config" ? value : value.padStart(valueWidth))}`)];
 }
 
 function formatDuration(ms: number): string {
