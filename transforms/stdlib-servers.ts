@@ -2,7 +2,15 @@
 // class (`socketserver`, `http.server`, `xmlrpc.server`, gevent, local subclasses), `make_server`,
 // `multiprocessing.connection.Listener` and `eventlet.listen`.
 import { callTransform } from "../src/transform.js";
-import { isFunctionCall, isServerSubclass, serverClassFamily } from "./shared/shapes.js";
+import type { SyntaxNode } from "../src/types.js";
+import type { Analysis } from "../src/analysis/index.js";
+import { argumentAt, type CallArguments } from "../src/analysis/syntax.js";
+import { isFunctionCall, isServerSubclass, isSocketlessServer, serverClassFamily } from "./shared/shapes.js";
+
+/** The class called is not a local mock that never binds (see isSocketlessServer). */
+function bindsSocket(_args: CallArguments, call: SyntaxNode, analysis: Analysis): boolean {
+  return !isSocketlessServer(call.childForFieldName("function") ?? undefined, analysis);
+}
 
 export default callTransform({
   id: "stdlib-servers",
@@ -23,6 +31,7 @@ export default callTransform({
       // socketserver.TCPServer, http.server.HTTPServer, SimpleXMLRPCServer, gevent WSGIServer, ...
       callee: /Server$/,
       address: { index: 0, keyword: "server_address" },
+      when: bindsSocket,
       family: serverClassFamily,
       message: "server bound to all interfaces",
     },
@@ -30,6 +39,7 @@ export default callTransform({
       callee: /Server$/,
       // gevent's StreamServer/WSGIServer name their address `listener`.
       address: { keyword: "listener" },
+      when: bindsSocket,
       family: serverClassFamily,
       message: "server bound to all interfaces",
     },
@@ -37,7 +47,7 @@ export default callTransform({
       // `class Proxy(socketserver.ThreadingTCPServer)` called as `Proxy(("", 8080), Handler)`.
       callee: /./,
       address: { index: 0, keyword: "server_address" },
-      when: (_args, call, analysis) => isServerSubclass(call, analysis),
+      when: (args, call, analysis) => isServerSubclass(call, analysis) && bindsSocket(args, call, analysis),
       family: serverClassFamily,
       message: "server bound to all interfaces",
     },
@@ -46,6 +56,8 @@ export default callTransform({
       callee: "make_server",
       host: { index: 0, keyword: "host" },
       modules: ["wsgiref", "werkzeug"],
+      // make_server(host, port, app, server_class=WSGIServer, handler_class=...)
+      when: (args, _call, analysis) => !isSocketlessServer(argumentAt(args, 3, "server_class"), analysis),
       message: "WSGI server bound to all interfaces",
     },
     {

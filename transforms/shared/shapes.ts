@@ -128,3 +128,28 @@ export function isHostLike(node: SyntaxNode | undefined): boolean {
   const value = targetValue(inner);
   return value !== undefined && value !== "" && value !== "0";
 }
+
+/**
+ * True for a server class defined here whose `server_bind` (its own or a local base's) binds
+ * nothing: no `bind` or `server_bind` call in it, as in the stdlib's test `MockServer`. socketserver
+ * binds only in `server_bind`, so such a class never opens a listening socket.
+ */
+export function isSocketlessServer(classExpression: SyntaxNode | undefined, analysis: Analysis): boolean {
+  const visit = (classNode: SyntaxNode | undefined, depth: number): boolean | undefined => {
+    if (!classNode || depth > MAX_CLASS_DEPTH) return undefined;
+    const body = classNode.childForFieldName("body");
+    const method = body?.namedChildren
+      .map((statement) => (statement.type === "decorated_definition" ? statement.childForFieldName("definition") : statement))
+      .find((statement) => statement?.type === "function_definition" && statement.childForFieldName("name")?.text === "server_bind");
+    if (method) {
+      const calls = method.descendantsOfType("call");
+      return !calls.some((call) => /^(server_bind|bind)$/.test(call.childForFieldName("function")?.childForFieldName("attribute")?.text ?? ""));
+    }
+    for (const base of baseClasses(classNode)) {
+      const found = visit(localClass(base, analysis), depth + 1);
+      if (found !== undefined) return found;
+    }
+    return undefined;
+  };
+  return !!classExpression && visit(localClass(unparenthesize(classExpression), analysis), 0) === true;
+}
