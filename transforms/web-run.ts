@@ -1,7 +1,7 @@
 // Web frameworks and application servers started on all interfaces: Flask/Quart/Sanic/Dash
 // `app.run(host=...)`, Flask-SocketIO, uvicorn, aiohttp, waitress, bottle, werkzeug, Tornado, Gradio.
 import { callTransform, type BindingApi } from "../src/transform.js";
-import type { CallArguments } from "../src/analysis/syntax.js";
+import { argumentAt, callArguments, type CallArguments } from "../src/analysis/syntax.js";
 import type { Family } from "../src/analysis/families.js";
 import type { SyntaxNode } from "../src/types.js";
 import type { Analysis } from "../src/analysis/index.js";
@@ -30,10 +30,11 @@ function tornadoShape(args: CallArguments, _call: SyntaxNode, analysis: Analysis
 
 /** Tornado's `family` (third positional or `family=`); `AF_UNSPEC`, its default, binds IPv4 and IPv6 alike. */
 function tornadoFamily(call: SyntaxNode, analysis: Analysis): Family | undefined {
-  const argument = call.childForFieldName("arguments");
-  const family = analysis.sockets.familyArgument(call, 2);
-  if (family?.kind === "not-ip" && /AF_UNSPEC\b/.test(argument?.text ?? "")) return undefined;
-  return family;
+  const argument = argumentAt(callArguments(call), 2, "family");
+  if (!argument) return undefined;
+  // AF_UNSPEC reads as "not an IP family" to the socket analysis; here it means "IPv4 and IPv6".
+  if (/\bAF_UNSPEC$/.test(argument.text)) return undefined;
+  return analysis.sockets.familyOf(argument);
 }
 
 const run: BindingApi[] = [
