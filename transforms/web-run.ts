@@ -31,10 +31,7 @@ function tornadoShape(args: CallArguments, _call: SyntaxNode, analysis: Analysis
 /** Tornado's `family` (third positional or `family=`); `AF_UNSPEC`, its default, binds IPv4 and IPv6 alike. */
 function tornadoFamily(call: SyntaxNode, analysis: Analysis): Family | undefined {
   const argument = argumentAt(callArguments(call), 2, "family");
-  if (!argument) return undefined;
-  // AF_UNSPEC reads as "not an IP family" to the socket analysis; here it means "IPv4 and IPv6".
-  if (/\bAF_UNSPEC$/.test(argument.text)) return undefined;
-  return analysis.sockets.familyOf(argument);
+  return argument ? analysis.sockets.familyOf(argument) : undefined;
 }
 
 const run: BindingApi[] = [

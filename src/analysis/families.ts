@@ -8,6 +8,8 @@ import { argumentAt, callArguments, calleeName, dottedName, unparenthesize } fro
 export type Family =
   | { kind: "ipv4" }
   | { kind: "ipv6" }
+  /** Either IPv4 or IPv6, resolved by the address itself (`AF_UNSPEC`). */
+  | { kind: "unspecified" }
   /** A named family other than IPv4/IPv6 (`AF_UNIX`, `PF_CAN`): its addresses are not IP hosts. */
   | { kind: "not-ip" }
   /** The socket's family is an expression we cannot resolve: neither default is known to be right. */
@@ -40,6 +42,8 @@ export class SocketFacts {
       const last = name.split(".").pop()!;
       if (last === "AF_INET6" || last === "PF_INET6") return { kind: "ipv6" };
       if (last === "AF_INET" || last === "PF_INET") return { kind: "ipv4" };
+      // AF_UNSPEC (asyncio's and Tornado's default) means IPv4 and IPv6 alike: the literal decides.
+      if (last === "AF_UNSPEC" || last === "PF_UNSPEC") return { kind: "unspecified" };
       // AF_UNIX, AF_CAN, AF_PACKET, AF_BLUETOOTH...: not an IP socket, so no IP address to fix.
       if (/^[AP]F_[A-Z0-9_]+$/.test(last)) return { kind: "not-ip" };
       if (node.type === "identifier" && depth < 4) {
