@@ -1,8 +1,9 @@
 // Which files to read: explicit files always; directories walked in sorted order for Python files,
 // honouring .gitignore (via `ignore`), --exclude globs (via picomatch) and the folders never worth
-// reading (VCS, virtual environments, caches). Symbolic links are not followed inside a walk.
-import { existsSync, readFileSync, openSync, readSync, closeSync } from "node:fs";
-import { readdir, stat } from "node:fs/promises";
+// reading (VCS, virtual environments, caches). Symbolic links are not followed inside a walk, and an
+// explicitly named one is followed only to a file inside the working directory or the given paths.
+import { constants, existsSync, readFileSync, openSync, readSync, closeSync, fstatSync } from "node:fs";
+import { lstat, readdir, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import ignore, { type Ignore } from "ignore";
 import picomatch from "picomatch";
@@ -34,8 +35,28 @@ export function displayPath(cwd: string, absPath: string): string {
   return relative.split(path.sep).join("/");
 }
 
+/** Every file to read, once: a file reached twice (named twice, or by a link and a walk) is read once. */
 export async function* discover(paths: readonly string[], options: DiscoverOptions): AsyncGenerator<Discovery> {
+  const seen = new Set<string>();
+  for await (const item of discoverAll(paths, options)) {
+    if ("file" in item) {
+      let real: string;
+      try {
+        real = await realpath(item.file.absPath);
+      } catch (error) {
+        yield { error: { path: item.file.path, message: describeFsError(error) } };
+        continue;
+      }
+      if (seen.has(real)) continue;
+      seen.add(real);
+    }
+    yield item;
+  }
+}
+
+async function* discoverAll(paths: readonly string[], options: DiscoverOptions): AsyncGenerator<Discovery> {
   const isExcluded = excludeMatcher(options.exclude);
+  const roots = await allowedRoots(paths, options.cwd);
   for (const given of paths) {
     const absPath = path.resolve(options.cwd, given);
     let info;
@@ -51,7 +72,12 @@ export async function* discover(paths: readonly string[], options: DiscoverOptio
       const layers = ancestorIgnores(absPath).filter((layer) => !isIgnored([layer], absPath, true));
       yield* walk(absPath, layers, options, isExcluded);
     } else if (info.isFile()) {
-      yield { file: { absPath, path: displayPath(options.cwd, absPath) } };
+      const outside = await linkTargetOutside(absPath, roots);
+      if (outside) {
+        yield { error: { path: displayPath(options.cwd, absPath), message: `symbolic link to ${outside}, outside the working directory and the given paths; not followed` } };
+      } else {
+        yield { file: { absPath, path: displayPath(options.cwd, absPath) } };
+      }
     } else {
       yield { error: { path: displayPath(options.cwd, absPath), message: "not a regular file" } };
     }
@@ -101,6 +127,46 @@ function excludeMatcher(globs: readonly string[]): (relative: string) => boolean
   const nameMatches = byName.length > 0 ? picomatch(byName, { dot: true }) : () => false;
   const pathMatches = byPath.length > 0 ? picomatch(byPath, { dot: true }) : () => false;
   return (relative) => pathMatches(relative) || nameMatches(relative.slice(relative.lastIndexOf("/") + 1));
+}
+
+/**
+ * Where an explicitly named symbolic link may lead: the working directory and every given path that
+ * is not itself a link to a file, all resolved. A link out of them could make a fix write into a
+ * file the user never pointed at (a shared library, another checkout), so it is reported instead.
+ */
+async function allowedRoots(paths: readonly string[], cwd: string): Promise<string[]> {
+  const roots: string[] = [];
+  for (const candidate of [cwd, ...paths.map((given) => path.resolve(cwd, given))]) {
+    try {
+      if (candidate !== cwd && (await lstat(candidate)).isSymbolicLink() && !(await stat(candidate)).isDirectory()) continue;
+      roots.push(await realpath(candidate));
+    } catch {
+      // A path that does not resolve is reported when it is discovered.
+    }
+  }
+  return roots;
+}
+
+/** The real path of a named symbolic link when it leads outside `roots`, else undefined. */
+async function linkTargetOutside(absPath: string, roots: readonly string[]): Promise<string | undefined> {
+  if (!(await lstat(absPath)).isSymbolicLink()) return undefined;
+  const target = await realpath(absPath);
+  const inside = roots.some((root) => target === root || target.startsWith(root.endsWith(path.sep) ? root : root + path.sep));
+  return inside ? undefined : target;
+}
+
+/**
+ * Reads a whole regular file. Opening with O_NONBLOCK returns at once for a FIFO instead of waiting
+ * for a writer, so a path that became a FIFO after discovery is an error, never a hang.
+ */
+export function readRegularFile(absPath: string): Buffer {
+  const fd = openSync(absPath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
+  try {
+    if (!fstatSync(fd).isFile()) throw Object.assign(new Error("not a regular file"), { code: "ENOTREG" });
+    return readFileSync(fd);
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function isPythonFile(absPath: string, name: string): boolean {

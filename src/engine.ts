@@ -4,7 +4,8 @@ import type { Finding, RewriteOptions, SyntaxNode } from "./types.js";
 import type { Transform } from "./transform.js";
 import { Analysis } from "./analysis/index.js";
 import { enclosingStatement } from "./analysis/syntax.js";
-import { errorRanges, parsePython } from "./parse.js";
+import { errorRanges } from "./parse.js";
+import { parseSource } from "./parse-view.js";
 import { applyFindings, type FixResult } from "./fix.js";
 import type { LineEnding } from "./source.js";
 
@@ -31,7 +32,7 @@ export function scanText(input: ScanInput, transforms: readonly Transform[], opt
   if (candidates.length === 0) {
     return { input, findings: [], errors: [], parsed: false, fix: () => ({ text: input.text }) };
   }
-  const tree = parsePython(input.text);
+  const tree = parseSource(input.text);
   const analysis = new Analysis({ path: input.path, text: input.text, tree }, options);
   const merged = mergeByLiteral(candidates.flatMap((transform) => transform.find(analysis)));
   const errors: string[] = [];

@@ -4,7 +4,8 @@ import MagicString from "magic-string";
 import type { Edit, Finding } from "./types.js";
 import type { Analysis } from "./analysis/index.js";
 import { importInsertion } from "./analysis/imports.js";
-import { errorRanges, parsePython } from "./parse.js";
+import { errorRanges } from "./parse.js";
+import { parseSource } from "./parse-view.js";
 import type { LineEnding } from "./source.js";
 
 /** The new text and, when the fix adds one, the `import os` insertion (in positions of the old text). */
@@ -29,7 +30,7 @@ export function applyFindings(analysis: Analysis, eol: LineEnding, accepted: rea
 
   // As Ruff does: a fix that makes the file less parseable than it was is not a fix.
   const before = errorRanges(analysis.root).length;
-  const after = errorRanges(parsePython(result).rootNode).length;
+  const after = errorRanges(parseSource(result).rootNode).length;
   if (after > before) return { error: "internal error: the fix would introduce a syntax error; file not changed" };
   return insertion ? { text: result, importEdit: insertion } : { text: result };
 }

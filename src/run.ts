@@ -1,9 +1,8 @@
 // Runs the engine over paths, one file at a time end to end: discover, read and decode, scan,
 // apply the accepted findings, and (when asked) write. Results are values; a bad file is one error.
-import { readFileSync } from "node:fs";
 import type { Edit, FileError, Finding, RewriteOptions } from "./types.js";
 import type { Transform } from "./transform.js";
-import { discover, describeFsError, type DiscoveredFile } from "./discover.js";
+import { discover, describeFsError, readRegularFile, type DiscoveredFile } from "./discover.js";
 import { decodeSource, encodeSource, type Source } from "./source.js";
 import { columnOf, lineOf, scanText, type ScannedFile } from "./engine.js";
 import { filePatch } from "./patch.js";
@@ -43,7 +42,7 @@ export type ScanResult = { error: FileError } | ScannedSource;
 export function readSource(file: DiscoveredFile): { source: Source } | { error: FileError } {
   let bytes: Buffer;
   try {
-    bytes = readFileSync(file.absPath);
+    bytes = readRegularFile(file.absPath);
   } catch (error) {
     return { error: { path: file.path, message: describeFsError(error) } };
   }

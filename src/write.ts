@@ -1,10 +1,10 @@
 // Writing a fixed file safely (SPEC §5): only if the disk still holds the bytes that were read,
 // through a temporary file in the same directory and a rename, keeping the permission bits.
 // Synchronous on purpose: a signal handler can only run between two whole files.
-import { closeSync, fsyncSync, openSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync, chmodSync } from "node:fs";
+import { closeSync, fsyncSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync, chmodSync } from "node:fs";
 import path from "node:path";
 import { randomBytes } from "node:crypto";
-import { describeFsError } from "./discover.js";
+import { describeFsError, readRegularFile } from "./discover.js";
 
 export type WriteResult = { ok: true } | { ok: false; message: string };
 
@@ -15,7 +15,7 @@ export function writeIfUnchanged(absPath: string, expected: Buffer, contents: Bu
   try {
     // Write through a symbolic link to its target, so the link itself stays a link.
     target = realpathSync(absPath);
-    current = readFileSync(target);
+    current = readRegularFile(target);
     mode = statSync(target).mode & 0o7777;
   } catch (error) {
     return { ok: false, message: `cannot re-read before writing: ${describeFsError(error)}` };
