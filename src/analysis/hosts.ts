@@ -2,6 +2,7 @@
 // directly, through names (module, class, function, `self.x`), environment defaults, `x or "..."`.
 import type { SyntaxNode } from "../types.js";
 import type { NameIndex, Binding } from "./names.js";
+import type { OptionDefaults } from "./cli-args.js";
 import { callArguments, argumentAt, dottedName, parseHostPort, rawString, targetValue, unparenthesize } from "./syntax.js";
 
 export type HostForm =
@@ -94,7 +95,10 @@ function formatTemplate(call: SyntaxNode): SyntaxNode | undefined {
 }
 
 export class HostResolver {
-  constructor(private readonly names: NameIndex) {}
+  constructor(
+    private readonly names: NameIndex,
+    private readonly options: OptionDefaults,
+  ) {}
 
   /** Sites for an expression used directly as a host. */
   host(expression: SyntaxNode, depth = 0): HostSite[] {
@@ -152,7 +156,9 @@ export class HostResolver {
     } else if (node.type === "attribute") {
       const object = node.childForFieldName("object");
       const attribute = node.childForFieldName("attribute");
-      if (object?.type === "identifier" && attribute) bindings = this.names.resolveAttribute(object.text, attribute.text, node);
+      if (object?.type === "identifier" && attribute) {
+        bindings = this.names.resolveAttribute(object.text, attribute.text, node) ?? this.options.argparseDest(object, attribute.text);
+      }
       if (!bindings) return { values: [{ node, via: [] }], complete: true };
     } else {
       return { values: [{ node, via: [] }], complete: true };
@@ -160,7 +166,9 @@ export class HostResolver {
     if (!bindings) return { values: [], complete: false };
     const values: TracedValue[] = [];
     let complete = true;
-    for (const binding of bindings) {
+    for (const original of bindings) {
+      // A parameter without a default may still get one from a click option decorator.
+      const binding = original.value ? original : (this.options.clickParameter(original.node, node.text) ?? original);
       if (!binding.value) {
         complete = false;
         continue;
@@ -190,6 +198,8 @@ export class HostResolver {
         return operator === "%" ? literalSite(left, "template", read) : [];
       }
       case "call": {
+        const optionDefault = typerDefault(value);
+        if (optionDefault) return this.host(optionDefault, depth + 1);
         const template = formatTemplate(value);
         if (template) return literalSite(template, "template", read);
         if (!this.isEnvironmentLookup(value)) return [];
@@ -216,4 +226,12 @@ export class HostResolver {
         return [];
     }
   }
+}
+
+/** `typer.Option("0.0.0.0", ...)` / `typer.Argument(...)` as a parameter default: its default value. */
+function typerDefault(call: SyntaxNode): SyntaxNode | undefined {
+  const fn = call.childForFieldName("function");
+  const name = fn && dottedName(fn);
+  if (name !== "typer.Option" && name !== "typer.Argument") return undefined;
+  return argumentAt(callArguments(call), 0, "default");
 }

@@ -3,6 +3,7 @@ import type Parser from "tree-sitter";
 import type { RewriteOptions, SyntaxNode } from "../types.js";
 import { NameIndex } from "./names.js";
 import { HostResolver } from "./hosts.js";
+import { OptionDefaults } from "./cli-args.js";
 import { SocketFacts } from "./families.js";
 import { moduleImports, osBinding, type ModuleImports, type OsBinding } from "./imports.js";
 import { suppressedRows } from "./suppress.js";
@@ -31,7 +32,7 @@ export class Analysis {
   }
 
   get hosts(): HostResolver {
-    return this.memo("hosts", () => new HostResolver(this.names));
+    return this.memo("hosts", () => new HostResolver(this.names, new OptionDefaults(this.root, this.names)));
   }
 
   get sockets(): SocketFacts {
