@@ -17,7 +17,8 @@ import { loadConfig } from "./config.js";
 import { transforms } from "../transforms/index.js";
 import type { Transform } from "./transform.js";
 
-export const EXIT = { clean: 0, fixable: 1, error: 2, interrupted: 130 } as const;
+// 130 and 143 are 128 + the signal number, as a shell reports a process killed by SIGINT or SIGTERM.
+export const EXIT = { clean: 0, fixable: 1, error: 2, interrupted: 130, terminated: 143 } as const;
 
 const HELP = `bindfix — fix Python servers and sockets bound to all network interfaces
 
@@ -113,9 +114,9 @@ export async function main(argv: readonly string[]): Promise<number> {
     process.stderr.write(`${stderrColors.red("error")}: ${path}: ${message}\n`);
   };
 
-  let interrupted = false;
-  const onSignal = (): void => {
-    interrupted = true;
+  let interrupted: NodeJS.Signals | undefined;
+  const onSignal = (signal: NodeJS.Signals): void => {
+    interrupted ??= signal;
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
@@ -174,7 +175,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   }
   if (interrupted || stopped === "interrupted") {
     process.stderr.write("bindfix: interrupted; every file is either unchanged or completely written\n");
-    return EXIT.interrupted;
+    return interrupted === "SIGTERM" ? EXIT.terminated : EXIT.interrupted;
   }
   if (tally.totals.errors > 0) return EXIT.error;
   return tally.remaining > 0 ? EXIT.fixable : EXIT.clean;

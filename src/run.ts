@@ -51,9 +51,14 @@ export function readSource(file: DiscoveredFile): { source: Source } | { error: 
   return { source: { ...decoded, path: file.path, absPath: file.absPath, bytes } };
 }
 
+// Test-only: a pause before each file, so that test/safety/interrupt.test.ts can deliver a signal
+// between files of a --write run deterministically. Unset (always, outside tests) it costs nothing.
+const TEST_PAUSE_MS = Number(process.env.BINDFIX_TEST_PAUSE_MS ?? 0);
+
 /** Every discovered file, read and scanned, in path order. */
 export async function* scanPaths(options: RunOptions): AsyncGenerator<ScanResult> {
   for await (const item of discover(options.paths, { cwd: options.cwd, exclude: options.exclude })) {
+    if (TEST_PAUSE_MS > 0) await new Promise((resolve) => setTimeout(resolve, TEST_PAUSE_MS));
     if ("error" in item) {
       yield item;
       continue;
