@@ -59,17 +59,25 @@ export function callTransform(definition: {
   /** Text a file must contain for any of the APIs to be called in it. */
   needles: RegExp;
 }): Transform {
+  const named = calleeNameTest(definition.apis);
   return {
     id: definition.id,
     summary: definition.summary,
-    mayMatch: (text) => TARGET_TEXT.test(text) && definition.needles.test(text),
+    mayMatch: catalogueFilter(definition.apis, definition.needles),
     find(analysis) {
       const findings: Finding[] = [];
-      for (const call of analysis.calls) {
+      const calls = analysis.calls;
+      const names = analysis.calleeNames;
+      for (let i = 0; i < calls.length; i++) {
+        const call = calls[i]!;
+        // Most calls name no API: rule them out on the bare name before resolving imports.
+        if (!named(names[i], analysis)) continue;
+        const callee = resolveCallee(call, analysis);
+        if (!callee) continue;
+        let args: CallArguments | undefined;
         for (const api of definition.apis) {
-          const callee = resolveCallee(call, analysis);
-          if (!callee || !calleeMatches(api, callee, analysis)) continue;
-          const args = callArguments(call);
+          if (!calleeMatches(api, callee, analysis)) continue;
+          args ??= callArguments(call);
           if (api.when && !api.when(args, call, analysis)) continue;
           const sites = sitesFor(api, args, analysis);
           if (sites.length === 0) continue;
@@ -161,5 +169,92 @@ function familyFor(api: BindingApi, call: SyntaxNode, analysis: Analysis): Famil
   return undefined;
 }
 
-/** A prefilter needle: the text of any all-interfaces spelling in quotes, or a quoted empty string. */
-export const TARGET_TEXT = /0\.0\.0\.0|::|""|''|(["'])0\1|0:0:0:0:0:0:0:0/;
+/**
+ * A prefilter needle: text every target literal contains (SPEC §1), and every `"host:port"` string
+ * whose host is `0.0.0.0` or a bracketed IPv6 spelling. Written as tokens are: `::` only after a
+ * quote or `[` (so slices `a[::2]` do not count), an empty string only where its quotes touch no
+ * other quote (so `"""docstrings"""` do not count: an empty literal next to another quote would be
+ * an implicit concatenation, which is never a host).
+ */
+export const TARGET_TEXT = /0\.0\.0\.0|0:0:0:0:0:0:0:0|["'[]::|["']0["':]|(?<!["'])(?:""|'')(?!["'])|""""""|''''''/;
+
+/** An empty or `0` host before a port (`":8000"`, `f":{port}"`, `"0:8000"`), for `hostPort` positions. */
+const EMPTY_HOST_TEXT = /["']0?:/;
+
+/** What may sit between two tokens of one call: spaces and newlines, line continuations, comments. */
+const GAP = String.raw`(?:\s|\\\r?\n|#[^\r\n]*)*`;
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * The text a call of `callee` needs: the name followed by the call's `(`, or by `as` where an
+ * import renames it (the call then uses the alias, and the original name is only in the import).
+ * Derived for plain names, `/^(a|b)$/` alternations and `/Suffix$/`; undefined for other patterns.
+ */
+export function calleeNeedle(callee: string | RegExp): string | undefined {
+  let names: string[];
+  let wholeWord = true;
+  if (typeof callee === "string") {
+    names = [callee];
+  } else {
+    if (callee.flags.replace(/[gsuyd]/g, "") !== "") return undefined;
+    const alternation = /^\^\((?:\?:)?([A-Za-z0-9_|]+)\)\$$|^\^([A-Za-z0-9_]+)\$$/.exec(callee.source);
+    const suffix = /^([A-Za-z0-9_]+)\$$/.exec(callee.source);
+    if (alternation) names = (alternation[1] ?? alternation[2]!).split("|");
+    else if (suffix) {
+      names = [suffix[1]!];
+      wholeWord = false;
+    } else return undefined;
+  }
+  // `\b` is ASCII-only: a name starting with another letter would slip past it, so derive nothing.
+  if (!names.every((name) => NAME.test(name))) return undefined;
+  return `${wholeWord ? "\\b" : ""}(?:${names.join("|")})${GAP}(?:\\(|as\\b)`;
+}
+
+/**
+ * The sound prefilter of a catalogue: some target text, the transform's own needles, and for some
+ * API both its callee's call text and, when its host is only ever given by keyword, that keyword.
+ * Cheapest and most selective tests first; a file no API can match is never parsed.
+ */
+function catalogueFilter(apis: readonly BindingApi[], needles: RegExp): (text: string) => boolean {
+  const target = apis.some((api) => api.hostPort) ? new RegExp(`${TARGET_TEXT.source}|${EMPTY_HOST_TEXT.source}`) : TARGET_TEXT;
+  const perApi: RegExp[][] = [];
+  for (const api of apis) {
+    const tests: RegExp[] = [];
+    const callee = calleeNeedle(api.callee);
+    if (callee) tests.push(new RegExp(callee));
+    const keywords = keywordOnlyPositions(api);
+    if (keywords) tests.push(new RegExp(`\\b(?:${keywords.join("|")})${GAP}=`));
+    // An API with nothing derivable can match anywhere the transform's needles do.
+    if (tests.length === 0) return (text) => needles.test(text) && target.test(text);
+    perApi.push(tests);
+  }
+  const callees = apis.map((api) => calleeNeedle(api.callee)!);
+  const anyCallee = new RegExp([...new Set(callees)].join("|"));
+  return (text) =>
+    needles.test(text) && anyCallee.test(text) && target.test(text) && perApi.some((tests) => tests.every((test) => test.test(text)));
+}
+
+/** The keywords an API's host can only be given by (`host=`), or undefined when a position also can. */
+function keywordOnlyPositions(api: BindingApi): string[] | undefined {
+  const positions = [api.host, api.address, api.hostPort].filter((position) => position !== undefined);
+  const keywords = positions.map((position) => (position.index === undefined ? position.keyword : undefined));
+  if (keywords.length === 0 || !keywords.every((keyword) => keyword !== undefined && NAME.test(keyword))) return undefined;
+  return keywords as string[];
+}
+
+/**
+ * A cheap test on the name a call is written with (`run` in `app.run()`): false only when no API
+ * can match that call, neither by that name nor by the imported name it may stand for (`HS` for
+ * `HTTPServer`).
+ */
+function calleeNameTest(apis: readonly BindingApi[]): (name: string | undefined, analysis: Analysis) => boolean {
+  const strings = new Set<string>();
+  const patterns: RegExp[] = [];
+  for (const api of apis) {
+    if (typeof api.callee === "string") strings.add(api.callee);
+    else patterns.push(api.callee);
+  }
+  return (name, analysis) =>
+    name !== undefined && (strings.has(name) || patterns.some((pattern) => pattern.test(name)) || analysis.imports.qualified.has(name));
+}
+

@@ -7,6 +7,7 @@ import { OptionDefaults } from "./cli-args.js";
 import { SocketFacts } from "./families.js";
 import { moduleImports, osBinding, type ModuleImports, type OsBinding } from "./imports.js";
 import { suppressedRows } from "./suppress.js";
+import { calleeName } from "./syntax.js";
 
 export interface ParsedFile {
   /** Display path (relative, `/` separators); transforms may look at the file name (gunicorn). */
@@ -24,7 +25,8 @@ export class Analysis {
   ) {}
 
   get root(): SyntaxNode {
-    return this.file.tree.rootNode;
+    // Each `rootNode` read crosses into native code and builds a new node object.
+    return this.memo("root", () => this.file.tree.rootNode);
   }
 
   get names(): NameIndex {
@@ -55,6 +57,23 @@ export class Analysis {
   /** Every call in the file, in source order. */
   get calls(): SyntaxNode[] {
     return this.memo("calls", () => this.root.descendantsOfType("call"));
+  }
+
+  /** The name each of `calls` is written with (`run` in `app.run()`), read once for every transform. */
+  get calleeNames(): Array<string | undefined> {
+    return this.memo("calleeNames", () => this.calls.map(calleeName));
+  }
+
+  /** Names of the classes defined anywhere in the file: a cheap test before resolving a name to one. */
+  get classNames(): Set<string> {
+    return this.memo("classNames", () => {
+      const names = new Set<string>();
+      for (const node of this.root.descendantsOfType("class_definition")) {
+        const name = node.childForFieldName("name");
+        if (name) names.add(name.text);
+      }
+      return names;
+    });
   }
 
   /** What a callee name refers to through the module's imports (`HS` → `http.server.HTTPServer`). */

@@ -12,16 +12,65 @@ export interface Binding {
 }
 
 export interface Scope {
-  kind: ScopeKind;
-  node: SyntaxNode;
-  parent?: Scope;
-  bindings: Map<string, Binding[]>;
+  readonly kind: ScopeKind;
+  readonly node: SyntaxNode;
+  readonly parent?: Scope;
+  readonly bindings: Map<string, Binding[]>;
   /** For a class: attributes assigned as `self.x = ...` / `cls.x = ...` in its methods. */
-  instanceBindings: Map<string, Binding[]>;
+  readonly instanceBindings: Map<string, Binding[]>;
   /** Every assignment in this scope by its target's text (`s`, `self.sock`), for socket tracking. */
-  assignedExpressions: Map<string, SyntaxNode[]>;
+  readonly assignedExpressions: Map<string, SyntaxNode[]>;
   /** Calls in this scope, by callee name, for socket option tracking. */
+  readonly methodCalls: SyntaxNode[];
+}
+
+/** What a scope's own visit records; read through `LazyScope`, which visits first. */
+interface ScopeFacts {
+  bindings: Map<string, Binding[]>;
+  instanceBindings: Map<string, Binding[]>;
+  assignedExpressions: Map<string, SyntaxNode[]>;
   methodCalls: SyntaxNode[];
+}
+
+/**
+ * A scope whose body is visited on first use: most names are resolved in a few scopes of a file,
+ * and walking a whole tree from JavaScript costs more than parsing it.
+ */
+class LazyScope implements Scope {
+  readonly own: ScopeFacts = { bindings: new Map(), instanceBindings: new Map(), assignedExpressions: new Map(), methodCalls: [] };
+  /** Scopes registered by this scope's visit (its nested functions, classes and lambdas). */
+  readonly children: LazyScope[] = [];
+  visited = false;
+
+  constructor(
+    readonly kind: ScopeKind,
+    readonly node: SyntaxNode,
+    readonly parent: LazyScope | undefined,
+    /** What the scope's visit walks: the module's statements, a body; undefined when there is none. */
+    readonly body: SyntaxNode | undefined,
+    private readonly index: NameIndex,
+  ) {}
+
+  get bindings(): Map<string, Binding[]> {
+    this.index.ensureVisited(this);
+    return this.own.bindings;
+  }
+
+  get instanceBindings(): Map<string, Binding[]> {
+    this.index.ensureVisited(this);
+    for (const child of this.children) if (child.kind === "function") this.index.ensureVisited(child);
+    return this.own.instanceBindings;
+  }
+
+  get assignedExpressions(): Map<string, SyntaxNode[]> {
+    this.index.ensureVisited(this);
+    return this.own.assignedExpressions;
+  }
+
+  get methodCalls(): SyntaxNode[] {
+    this.index.ensureVisited(this);
+    return this.own.methodCalls;
+  }
 }
 
 const SCOPE_TYPES: Record<string, ScopeKind> = {
@@ -33,18 +82,48 @@ const SCOPE_TYPES: Record<string, ScopeKind> = {
 /** Comprehensions have their own scope in Python 3; their loop variables never leak. */
 const COMPREHENSIONS = new Set(["list_comprehension", "set_comprehension", "dictionary_comprehension", "generator_expression"]);
 
+/** Node types `visit` does more with than visiting their children; the walk stops only at these. */
+const VISITED_TYPES = new Set([
+  ...Object.keys(SCOPE_TYPES),
+  ...COMPREHENSIONS,
+  "assignment",
+  "augmented_assignment",
+  "named_expression",
+  "for_statement",
+  "as_pattern",
+  "except_clause",
+  "import_statement",
+  "import_from_statement",
+  "future_import_statement",
+  "global_statement",
+  "nonlocal_statement",
+  "call",
+]);
+
 export class NameIndex {
   readonly module: Scope;
-  private readonly scopes = new Map<number, Scope>();
+  private readonly root: LazyScope;
+  private readonly scopes = new Map<number, LazyScope>();
 
   constructor(root: SyntaxNode) {
-    this.module = this.newScope("module", root, undefined);
-    this.visitChildren(root, this.module);
+    this.root = this.newScope("module", root, undefined, root);
+    this.module = this.root;
   }
 
   /** The innermost scope whose body contains the node. */
   scopeOf(node: SyntaxNode): Scope {
-    for (let current = node.parent; current; current = current.parent) {
+    const ancestors: SyntaxNode[] = [];
+    for (let current = node.parent; current; current = current.parent) ancestors.push(current);
+    // Visit the scopes around the node, outermost first: a scope is registered by its parent's visit.
+    this.ensureVisited(this.root);
+    for (let i = ancestors.length - 1; i >= 0; i--) {
+      if (!SCOPE_TYPES[ancestors[i]!.type]) continue;
+      const scope = this.scopes.get(ancestors[i]!.id);
+      if (!scope) break;
+      this.ensureVisited(scope);
+    }
+    for (const current of ancestors) {
+      if (!SCOPE_TYPES[current.type]) continue;
       const scope = this.scopes.get(current.id);
       // A function's default values and decorators are evaluated in the enclosing scope.
       if (scope && this.isInBody(node, current)) return scope;
@@ -77,7 +156,14 @@ export class NameIndex {
     return found.length > 0 ? found : undefined;
   }
 
+  /** Every scope of the file (this visits them all). */
   allScopes(): Scope[] {
+    const pending: LazyScope[] = [this.root];
+    while (pending.length > 0) {
+      const scope = pending.pop()!;
+      this.ensureVisited(scope);
+      pending.push(...scope.children);
+    }
     return [...this.scopes.values()];
   }
 
@@ -88,7 +174,26 @@ export class NameIndex {
 
   /** Scopes nested directly in a class body (its methods). */
   methodsOf(classScope: Scope): Scope[] {
-    return [...this.scopes.values()].filter((scope) => scope.parent === classScope && scope.kind === "function");
+    const owner = this.scopes.get(classScope.node.id);
+    if (!owner) return [];
+    this.ensureVisited(owner);
+    return owner.children.filter((scope) => scope.kind === "function");
+  }
+
+  /**
+   * Visits a scope's body once. The methods of a class are visited together, in source order, as
+   * they all add to the class's instance attributes and those keep the order of the source.
+   */
+  ensureVisited(scope: LazyScope): void {
+    if (scope.visited) return;
+    const owner = scope.kind === "function" && scope.parent?.kind === "class" ? scope.parent : undefined;
+    for (const each of owner ? owner.children.filter((child) => child.kind === "function") : [scope]) {
+      if (each.visited) continue;
+      each.visited = true;
+      if (!each.body) continue;
+      if (each.kind === "module") this.visitChildren(each.body, each);
+      else this.visit(each.body, each);
+    }
   }
 
   private isInBody(node: SyntaxNode, scopeNode: SyntaxNode): boolean {
@@ -102,36 +207,49 @@ export class NameIndex {
     return !!body && node.startIndex >= body.startIndex && node.endIndex <= body.endIndex;
   }
 
-  private newScope(kind: ScopeKind, node: SyntaxNode, parent: Scope | undefined): Scope {
-    const scope: Scope = {
-      kind,
-      node,
-      parent,
-      bindings: new Map(),
-      instanceBindings: new Map(),
-      assignedExpressions: new Map(),
-      methodCalls: [],
-    };
+  private newScope(kind: ScopeKind, node: SyntaxNode, parent: LazyScope | undefined, body: SyntaxNode | undefined): LazyScope {
+    const scope = new LazyScope(kind, node, parent, body, this);
     this.scopes.set(node.id, scope);
+    parent?.children.push(scope);
     return scope;
   }
 
-  private visitChildren(node: SyntaxNode, scope: Scope): void {
-    for (const child of node.namedChildren) this.visit(child, scope);
+  /**
+   * Visits the named nodes below `node` as `visit` would one by one, but walks with a cursor and
+   * materialises only the nodes `visit` acts on: node objects cross from native code one by one.
+   */
+  private visitChildren(node: SyntaxNode, scope: LazyScope): void {
+    const cursor = node.walk();
+    if (!cursor.gotoFirstChild()) return;
+    let depth = 1;
+    for (;;) {
+      let descend = false;
+      if (cursor.nodeIsNamed) {
+        if (VISITED_TYPES.has(cursor.nodeType)) this.visit(cursor.currentNode, scope);
+        else descend = true;
+      }
+      if (descend && cursor.gotoFirstChild()) {
+        depth++;
+        continue;
+      }
+      while (!cursor.gotoNextSibling()) {
+        cursor.gotoParent();
+        if (--depth === 0) return;
+      }
+    }
   }
 
-  private visit(node: SyntaxNode, scope: Scope): void {
+  private visit(node: SyntaxNode, scope: LazyScope): void {
     const kind = SCOPE_TYPES[node.type];
     if (kind) {
       const name = node.childForFieldName("name");
-      if (name) bind(scope.bindings, name.text, { node });
-      const inner = this.newScope(kind, node, scope);
+      if (name) bind(scope.own.bindings, name.text, { node });
+      // The body waits for the scope's first use; parameters and bases belong to this visit.
+      const inner = this.newScope(kind, node, scope, node.childForFieldName("body") ?? undefined);
       const parameters = node.childForFieldName("parameters");
       if (parameters) this.visitParameters(parameters, inner, scope);
       const superclasses = node.childForFieldName("superclasses");
       if (superclasses) this.visitChildren(superclasses, scope);
-      const body = node.childForFieldName("body");
-      if (body) this.visit(body, inner);
       return;
     }
     if (COMPREHENSIONS.has(node.type)) return;
@@ -146,7 +264,7 @@ export class NameIndex {
       }
       case "named_expression": {
         const name = node.childForFieldName("name");
-        if (name) bind(scope.bindings, name.text, { node, value: node.childForFieldName("value") ?? undefined });
+        if (name) bind(scope.own.bindings, name.text, { node, value: node.childForFieldName("value") ?? undefined });
         break;
       }
       case "for_statement": {
@@ -169,30 +287,30 @@ export class NameIndex {
       case "import_statement":
       case "import_from_statement":
       case "future_import_statement":
-        for (const name of importedNames(node)) bind(scope.bindings, name, { node });
+        for (const name of importedNames(node)) bind(scope.own.bindings, name, { node });
         return;
       case "global_statement":
       case "nonlocal_statement":
         // The name lives elsewhere; its value at this point is not something we can know.
-        for (const name of node.namedChildren) bind(scope.bindings, name.text, { node });
+        for (const name of node.namedChildren) bind(scope.own.bindings, name.text, { node });
         return;
       case "call":
-        scope.methodCalls.push(node);
+        scope.own.methodCalls.push(node);
         break;
     }
     this.visitChildren(node, scope);
   }
 
-  private visitParameters(parameters: SyntaxNode, inner: Scope, outer: Scope): void {
+  private visitParameters(parameters: SyntaxNode, inner: LazyScope, outer: LazyScope): void {
     for (const parameter of parameters.namedChildren) {
       const name = parameterName(parameter);
       const value = parameter.childForFieldName("value");
-      if (name) bind(inner.bindings, name, { node: parameter, value: value ?? undefined });
+      if (name) bind(inner.own.bindings, name, { node: parameter, value: value ?? undefined });
       if (value) this.visit(value, outer);
     }
   }
 
-  private visitAssignment(node: SyntaxNode, scope: Scope): void {
+  private visitAssignment(node: SyntaxNode, scope: LazyScope): void {
     // `a = b = "x"` nests assignments on the right; every target gets the innermost value.
     const targets: SyntaxNode[] = [];
     let current: SyntaxNode | null = node;
@@ -206,20 +324,20 @@ export class NameIndex {
     for (const target of targets) this.bindTarget(target, value ?? undefined, node, scope);
   }
 
-  private bindTarget(target: SyntaxNode, value: SyntaxNode | undefined, node: SyntaxNode, scope: Scope): void {
+  private bindTarget(target: SyntaxNode, value: SyntaxNode | undefined, node: SyntaxNode, scope: LazyScope): void {
     const inner = value && unwrapParens(value);
     switch (target.type) {
       case "identifier":
-        bind(scope.bindings, target.text, { node, value });
-        if (value) addTo(scope.assignedExpressions, target.text, value);
+        bind(scope.own.bindings, target.text, { node, value });
+        if (value) addTo(scope.own.assignedExpressions, target.text, value);
         return;
       case "attribute": {
-        if (value) addTo(scope.assignedExpressions, target.text, value);
+        if (value) addTo(scope.own.assignedExpressions, target.text, value);
         const object = target.childForFieldName("object");
         const attribute = target.childForFieldName("attribute");
         const owner = scope.parent;
         if (object?.type === "identifier" && attribute && scope.kind === "function" && owner?.kind === "class") {
-          if (firstParameterName(scope.node) === object.text) bind(owner.instanceBindings, attribute.text, { node, value });
+          if (firstParameterName(scope.node) === object.text) bind(owner.own.instanceBindings, attribute.text, { node, value });
         }
         return;
       }

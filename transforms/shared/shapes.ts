@@ -34,7 +34,8 @@ const MAX_CLASS_DEPTH = 6;
 
 /** The class a bare name refers to, when it is defined (only) by a `class` statement in this file. */
 function localClass(name: SyntaxNode, analysis: Analysis): SyntaxNode | undefined {
-  if (name.type !== "identifier") return undefined;
+  // Resolving every call's name is costly; most name no class defined here.
+  if (name.type !== "identifier" || !analysis.classNames.has(name.text)) return undefined;
   const bindings = analysis.names.resolve(name.text, name);
   if (bindings?.length !== 1 || bindings[0]!.node.type !== "class_definition") return undefined;
   return bindings[0]!.node;
@@ -45,18 +46,51 @@ function baseClasses(classNode: SyntaxNode): SyntaxNode[] {
   return bases ? bases.namedChildren.filter((base) => base.type === "identifier" || base.type === "attribute") : [];
 }
 
+/** The last name of a base class as `isServerSubclass` reads it (`HTTPServer` for `HS` imported as it). */
+function originalBaseName(base: SyntaxNode, analysis: Analysis): string {
+  const last = base.type === "attribute" ? base.childForFieldName("attribute")!.text : base.text;
+  return base.type === "identifier" ? (analysis.qualifiedName(base.text)?.split(".").pop() ?? last) : last;
+}
+
+const serverClassNamesCache = new WeakMap<Analysis, Set<string>>();
+
+/**
+ * Names of the classes defined here that may descend from a `*Server`, judged by name alone over
+ * every definition (so a superset of what scoped resolution finds): a cheap gate before resolving.
+ */
+function serverClassNames(analysis: Analysis): Set<string> {
+  let names = serverClassNamesCache.get(analysis);
+  if (names) return names;
+  const classes = analysis.root.descendantsOfType("class_definition").map((node) => ({
+    name: node.childForFieldName("name")?.text,
+    bases: baseClasses(node).map((base) => ({ original: originalBaseName(base, analysis), local: base.type === "identifier" ? base.text : undefined })),
+  }));
+  names = new Set<string>();
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const { name, bases } of classes) {
+      if (name === undefined || names.has(name)) continue;
+      if (bases.some((base) => base.original.endsWith("Server") || (base.local !== undefined && names.has(base.local)))) {
+        names.add(name);
+        grew = true;
+      }
+    }
+  }
+  serverClassNamesCache.set(analysis, names);
+  return names;
+}
+
 /** `class Proxy(socketserver.ThreadingTCPServer)`: a local class with a `*Server` ancestor. */
 export function isServerSubclass(call: SyntaxNode, analysis: Analysis): boolean {
   const fn = call.childForFieldName("function");
+  if (fn?.type !== "identifier" || !serverClassNames(analysis).has(fn.text)) return false;
   const visit = (classNode: SyntaxNode | undefined, depth: number): boolean => {
     if (!classNode || depth > MAX_CLASS_DEPTH) return false;
-    return baseClasses(classNode).some((base) => {
-      const last = base.type === "attribute" ? base.childForFieldName("attribute")!.text : base.text;
-      const original = base.type === "identifier" ? (analysis.qualifiedName(base.text)?.split(".").pop() ?? last) : last;
-      return original.endsWith("Server") || visit(localClass(base, analysis), depth + 1);
-    });
+    return baseClasses(classNode).some(
+      (base) => originalBaseName(base, analysis).endsWith("Server") || visit(localClass(base, analysis), depth + 1),
+    );
   };
-  return !!fn && visit(localClass(fn, analysis), 0);
+  return visit(localClass(fn, analysis), 0);
 }
 
 /**
