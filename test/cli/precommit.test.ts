@@ -1,13 +1,16 @@
 // .pre-commit-hooks.yaml: the manifest matches pre-commit's hook schema (pre_commit/clientlib.py,
 // MANIFEST_HOOK_DICT), and each hook's entry, run the way pre-commit runs it (entry words, then args,
-// then the staged file names, in the repository root), fails or fixes as documented.
+// then the staged file names, in the repository root), fails or fixes as documented. Where
+// pre-commit is installed, it also installs the hooks from a copy of this tree and runs them.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { parse } from "yaml";
 import { repoRoot } from "../helpers/paths.js";
 import { removeTree, runCli, tempTree } from "../helpers/tree.js";
+import { cleanEnv, copyWorkingTree, registryReachable } from "../helpers/package.js";
 
 interface ManifestHook {
   id: string;
@@ -137,3 +140,38 @@ test("a staged file that cannot be decoded fails the hook with exit 2", () => {
     removeTree(root);
   }
 });
+
+const hasPreCommit = spawnSync("pre-commit", ["--version"], { timeout: 30_000 }).status === 0;
+
+test(
+  "pre-commit itself installs both hooks from a repository and runs them (when pre-commit is installed)",
+  { timeout: 900_000, skip: !hasPreCommit && "pre-commit is not installed (apt-get install pre-commit, or pipx install pre-commit)" },
+  (t) => {
+    if (!registryReachable()) return t.skip("the npm registry is unreachable");
+    // A repository of this working tree (no node_modules: pre-commit installs into its own clone).
+    const hookRepo = copyWorkingTree(false);
+    const project = tempTree({ "a.py": BIND });
+    const home = tempTree();
+    const env = cleanEnv({ PRE_COMMIT_HOME: home, GIT_AUTHOR_NAME: "t", GIT_AUTHOR_EMAIL: "t@example.com", GIT_COMMITTER_NAME: "t", GIT_COMMITTER_EMAIL: "t@example.com" });
+    const run = (command: string, args: string[], cwd: string) => spawnSync(command, args, { cwd, env, timeout: 600_000 });
+    try {
+      for (const cwd of [hookRepo, project]) {
+        assert.equal(run("git", ["init", "-q"], cwd).status, 0);
+        assert.equal(run("git", ["add", "."], cwd).status, 0);
+      }
+      assert.equal(run("git", ["commit", "-qm", "hooks"], hookRepo).status, 0);
+
+      // Without a hook id try-repo runs every hook of the manifest, in order, after one install.
+      const both = run("pre-commit", ["try-repo", hookRepo, "--files", "a.py"], project);
+      const output = both.stdout.toString();
+      assert.equal(both.status, 1, output + both.stderr.toString());
+      assert.match(output, /^bindfix \(binds to all interfaces\)\.+Failed\n- hook id: bindfix\n- exit code: 1\n\ndiff --git a\/a\.py b\/a\.py\n/m);
+      assert.match(output, /^bindfix --write \(binds to all interfaces\)\.+Failed\n- hook id: bindfix-fix\n- files were modified by this hook\n/m);
+      assert.equal(readFileSync(path.join(project, "a.py"), "utf8"), FIXED);
+    } finally {
+      removeTree(hookRepo);
+      removeTree(project);
+      removeTree(home);
+    }
+  },
+);
