@@ -128,17 +128,19 @@ function insertionOffset(root: SyntaxNode, text: string, firstEdit: number): num
   while (statements[index]?.type === "future_import_statement") index++;
   const header = statements.slice(0, index);
   const rest = statements.slice(index);
+  // A statement may share the header's last line (`from __future__ import x; import y`): a line
+  // start found from it would put the import before the header, so nothing goes above this.
+  const last = header[header.length - 1];
+  const headerEnd = last ? afterLine(text, last.endIndex) : 0;
 
   const block = firstImportBlock(rest);
   if (block.length > 0) {
     const offset = positionInBlock(block, text);
-    if (offset <= firstEdit) return offset;
+    if (offset <= firstEdit && offset >= headerEnd) return offset;
   }
   const first = rest[0];
-  if (first) return lineStart(text, first.startIndex);
-  const last = header[header.length - 1];
-  if (last) return afterLine(text, last.endIndex);
-  return 0;
+  if (first) return Math.max(lineStart(text, first.startIndex), headerEnd);
+  return headerEnd;
 }
 
 function isDocstring(node: SyntaxNode | undefined): boolean {
