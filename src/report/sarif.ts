@@ -28,7 +28,7 @@ export function sarifLog(input: SarifInput): Sarif.Log {
   const rules = input.transforms.map((transform) => ruleFor(transform, input.rewrite));
   const ruleIndex = new Map(input.transforms.map((transform, index) => [transform.id, index]));
   const located = input.files.flatMap((file) =>
-    file.findings.map((finding) => ({ finding, insertion: file.importInsertion?.neededBy.includes(finding) ? file.importInsertion : undefined })),
+    file.findings.map((finding) => ({ finding, insertion: needsImport(file, finding) ? file.importInsertion : undefined })),
   );
   // The order of the JSON report: path, then line, then column.
   located.sort(({ finding: a }, { finding: b }) => (a.path < b.path ? -1 : a.path > b.path ? 1 : a.line - b.line || a.column - b.column));
@@ -52,6 +52,11 @@ export function sarifLog(input: SarifInput): Sarif.Log {
       },
     ],
   };
+}
+
+/** By position, not identity: outcomes may have crossed a worker thread (a structured clone). */
+function needsImport(file: SarifFile, finding: ReportedFinding): boolean {
+  return file.importInsertion?.neededBy.some((other) => other.line === finding.line && other.column === finding.column) ?? false;
 }
 
 function ruleFor(transform: { id: string; summary: string }, rewrite: RewriteOptions): Sarif.ReportingDescriptor {
