@@ -7,7 +7,8 @@ import { fileURLToPath } from "node:url";
 import { parseCommandLine, UsageError, type CliOptions } from "./options.js";
 import { colorEnabled, palette } from "./color.js";
 import { colorPatch } from "./patch.js";
-import { scanPaths, settleFile, type ReportedFinding, type ScannedSource } from "./run.js";
+import { type settleFile, type ReportedFinding, type ScannedSource } from "./run.js";
+import { settlePaths } from "./pool.js";
 import { review } from "./review.js";
 import { terminalDecide } from "./interactive.js";
 import { Tally, summaryLine, summaryTable } from "./report/summary.js";
@@ -123,21 +124,20 @@ export async function main(argv: readonly string[]): Promise<number> {
 
   const runOptions = { paths: options.paths, cwd: process.cwd(), rewrite: options.rewrite, transforms: selected, exclude: options.exclude };
   const pending: ScannedSource[] = [];
-  for await (const result of scanPaths(runOptions)) {
+  // Files with nothing to ask are settled (and with --write, written) as they come, in path order;
+  // in a review, the rest wait for it.
+  const settled = settlePaths({ ...runOptions, write: options.write, interactive: options.interactive, quiet: options.quiet, stopped: () => !!interrupted });
+  for await (const result of settled) {
     if (interrupted) break;
     if ("error" in result) {
       reportError(result.error.path, result.error.message);
       continue;
     }
-    if (options.interactive) {
-      // Settle files with nothing to ask right away; keep the rest for the review.
-      if (result.scan.findings.some((finding) => finding.status === "fixable")) {
-        pending.push(result);
-        continue;
-      }
+    if ("review" in result) {
+      pending.push(result.review);
+      continue;
     }
-    const fixable = result.scan.findings.filter((finding) => finding.status === "fixable");
-    const outcome = settleFile(result, options.interactive ? [] : fixable, options.write);
+    const { outcome } = result;
     countOutcome(outcome);
     if (!options.json && !options.sarif && !options.write && outcome.patch) {
       process.stdout.write(stdoutColored ? colorPatch(outcome.patch.text, stdoutColors) : outcome.patch.bytes);

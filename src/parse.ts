@@ -1,4 +1,6 @@
 // One tree-sitter parser per thread, reused for every file (creating one is the costly part).
+import v8 from "node:v8";
+import vm from "node:vm";
 import Parser from "tree-sitter";
 import Python from "tree-sitter-python";
 import type { SyntaxNode } from "./types.js";
@@ -7,11 +9,42 @@ let parser: Parser | undefined;
 
 export const pythonLanguage = Python as unknown as Parser.Language;
 
+/**
+ * A tree costs about 30 bytes of native memory per character parsed, which the JavaScript heap does
+ * not see, and a dead tree is freed only after a collection *and* a turn of the event loop (that is
+ * when node-tree-sitter's finalizers run). Left to itself, V8 judges by its small heap and lets dead
+ * trees pile up to gigabytes over a repository; so callers that handle many files release them.
+ */
+const RELEASE_EVERY_CHARS = 500_000;
+let parsedSinceRelease = 0;
+let collect: (() => void) | null | undefined;
+
+/** True when enough has been parsed since the last release that the dead trees should be freed. */
+export function treesAwaitRelease(): boolean {
+  return parsedSinceRelease > RELEASE_EVERY_CHARS;
+}
+
+/** Collects garbage, then yields to the event loop so that the collected trees' memory is freed. */
+export async function releaseTrees(): Promise<void> {
+  parsedSinceRelease = 0;
+  if (collect === undefined) {
+    try {
+      v8.setFlagsFromString("--expose-gc");
+      collect = vm.runInNewContext("gc") as () => void;
+    } catch {
+      collect = null;
+    }
+  }
+  collect?.();
+  await new Promise((resolve) => setImmediate(resolve));
+}
+
 export function parsePython(text: string): Parser.Tree {
   if (!parser) {
     parser = new Parser();
     parser.setLanguage(pythonLanguage);
   }
+  parsedSinceRelease += text.length;
   // Older node-tree-sitter failed on inputs above its default 32 KiB buffer; size it to the input.
   return parser.parse(text, null, { bufferSize: Math.max(32 * 1024, text.length * 2 + 1) });
 }

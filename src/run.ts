@@ -6,7 +6,7 @@ import { discover, describeFsError, readRegularFile, type DiscoveredFile } from 
 import { decodeSource, encodeSource, type Source } from "./source.js";
 import { columnOf, lineOf, scanText, type ScannedFile } from "./engine.js";
 import { filePatch } from "./patch.js";
-import { writeIfUnchanged } from "./write.js";
+import { writeIfUnchanged, type WriteResult } from "./write.js";
 
 export interface ReportedFinding {
   path: string;
@@ -97,7 +97,10 @@ export interface FileOutcome {
  * Applies `accepted` to one scanned file: builds its patch and, with `write`, writes it.
  * The dry run, `--write` and the interactive mode all come through here.
  */
-export function settleFile(scanned: ScannedSource, accepted: readonly Finding[], write: boolean): FileOutcome {
+/** Puts new bytes on disk if the old ones are still there; `writeIfUnchanged` unless a caller defers the write. */
+export type Writer = (absPath: string, expected: Buffer, contents: Buffer) => WriteResult;
+
+export function settleFile(scanned: ScannedSource, accepted: readonly Finding[], write: boolean | Writer): FileOutcome {
   const { source, scan } = scanned;
   const errors: FileError[] = scan.errors.map((message) => ({ path: source.path, message }));
   const toApply = accepted.filter((finding) => finding.status === "fixable");
@@ -119,7 +122,8 @@ export function settleFile(scanned: ScannedSource, accepted: readonly Finding[],
   const text = filePatch(source.path, source.text, fixed.text, source.bom);
   const patch = { text, bytes: encodeSource(text, { encoding: source.encoding, bom: false }) };
   if (!write) return outcome(false, patch, fixed.importEdit);
-  const result = writeIfUnchanged(source.absPath, source.bytes, encodeSource(fixed.text, source));
+  const writer = write === true ? writeIfUnchanged : write;
+  const result = writer(source.absPath, source.bytes, encodeSource(fixed.text, source));
   if (!result.ok) {
     errors.push({ path: source.path, message: result.message });
     return outcome(false, patch, fixed.importEdit);

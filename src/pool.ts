@@ -1,0 +1,251 @@
+// Runs the per-file pipeline over paths and yields each file's settled result in path order: in this
+// thread for small trees, on a pool of worker threads for large ones, with a bounded window of
+// batches in flight so memory does not grow with the repository. Writes stay in this thread.
+import { availableParallelism } from "node:os";
+import { Worker } from "node:worker_threads";
+import type { FileError } from "./types.js";
+import { discover, type DiscoveredFile, type Discovery } from "./discover.js";
+import { readSource, scanPaths, scanSource, type FileOutcome, type RunOptions, type ScannedSource } from "./run.js";
+import { writeIfUnchanged } from "./write.js";
+import { settleScanned, type FileResult, type SettleMode, type WorkerReply, type WorkerRequest, type WorkerSetup } from "./worker.js";
+import { Progress, progressWanted } from "./progress.js";
+import { releaseTrees, treesAwaitRelease } from "./parse.js";
+import { transformById } from "../transforms/index.js";
+
+export type SettledItem = { error: FileError } | { outcome: FileOutcome } | { review: ScannedSource };
+
+export interface SettleOptions extends RunOptions, SettleMode {
+  /** No progress counter (`--quiet`). */
+  quiet?: boolean;
+  /** Checked before each write: once true (a signal arrived), nothing more is written. */
+  stopped?: () => boolean;
+}
+
+/** Below this many files the pool's start-up (each worker loads the parser) costs more than it saves. */
+const POOL_MIN_FILES = 256;
+/** Files per message: large enough to amortise a round trip, small enough to balance the workers. */
+const BATCH_SIZE = 16;
+/** Batches in flight per worker: keeps every worker busy while bounding what waits to be printed. */
+const WINDOW_PER_WORKER = 4;
+
+/**
+ * Every discovered file, settled as the CLI settles it (see `settleScanned`), in path order.
+ * Results that will print something clear the progress counter first.
+ */
+export async function* settlePaths(options: SettleOptions): AsyncGenerator<SettledItem> {
+  const started = performance.now();
+  const stats: RunStats = { files: 0, parsed: 0, workers: 0, found: 0, discovering: true };
+  const progress = !options.quiet && progressWanted() ? new Progress(process.stderr) : undefined;
+  const discovery = discover(options.paths, { cwd: options.cwd, exclude: options.exclude });
+  const head: Discovery[] = [];
+  let exhausted = false;
+  const workers = poolSize(options);
+  if (workers > 1) {
+    while (head.length < POOL_MIN_FILES) {
+      const next = await discovery.next();
+      if (next.done) {
+        exhausted = true;
+        break;
+      }
+      head.push(next.value);
+    }
+  }
+  try {
+    const usePool = workers > 1 && !exhausted;
+    stats.workers = usePool ? workers : 0;
+    const results = usePool ? pooled(options, workers, head, discovery, stats) : inThread(options);
+    for await (const result of results) {
+      const item = settle(result, options);
+      if (!item) continue;
+      stats.files++;
+      if ("review" in item || ("outcome" in item && item.outcome.parsed)) stats.parsed++;
+      if (progress) {
+        if (!("outcome" in item) || item.outcome.patch || item.outcome.errors.length > 0) progress.clear();
+        progress.update(stats.files, usePool ? stats.found : undefined, stats.discovering);
+      }
+      yield item;
+    }
+  } finally {
+    progress?.clear();
+    await discovery.return(undefined);
+    if (process.env.BINDFIX_STATS === "1") {
+      const { files, parsed, workers: threads } = stats;
+      const line = { files, parsed, workers: threads, ms: Math.round(performance.now() - started), maxRssKiB: process.resourceUsage().maxRSS };
+      process.stderr.write(`bindfix-stats ${JSON.stringify(line)}\n`);
+    }
+  }
+}
+
+/** Counts for the progress counter and the `BINDFIX_STATS=1` line (read by `npm run bench`). */
+interface RunStats {
+  files: number;
+  parsed: number;
+  workers: number;
+  /** Files (and discovery errors) found so far by the pooled runner. */
+  found: number;
+  discovering: boolean;
+}
+
+/** Workers for this run: none (run in this thread) when there is one core, a test pauses between files, or a transform is not a registered one. */
+function poolSize(options: SettleOptions): number {
+  if (process.env.BINDFIX_TEST_PAUSE_MS) return 0;
+  if (!options.transforms.every((transform) => transformById(transform.id) === transform)) return 0;
+  const size = availableParallelism();
+  return size > 1 ? size : 0;
+}
+
+async function* inThread(options: SettleOptions): AsyncGenerator<FileResult> {
+  for await (const result of scanPaths(options)) {
+    yield "error" in result ? { kind: "error", error: result.error } : settleScanned(result, options);
+    if (treesAwaitRelease()) await releaseTrees();
+  }
+}
+
+/** Turns a file's result into what the caller sees: the deferred write made, a review's file scanned here. */
+function settle(result: FileResult, options: SettleOptions): SettledItem | undefined {
+  switch (result.kind) {
+    case "error":
+      return { error: result.error };
+    case "review": {
+      if (result.scanned) return { review: result.scanned };
+      // A tree cannot cross threads: files that will be reviewed are read and scanned again here.
+      const read = readSource(result.file);
+      return "error" in read ? { error: read.error } : { review: scanSource(read.source, options) };
+    }
+    case "outcome": {
+      const { outcome, pendingWrite } = result;
+      if (outcome.patch) outcome.patch.bytes = asBuffer(outcome.patch.bytes);
+      if (!pendingWrite) return { outcome };
+      if (options.stopped?.()) return undefined;
+      const written = writeIfUnchanged(pendingWrite.absPath, asBuffer(pendingWrite.expected), asBuffer(pendingWrite.contents));
+      if (!written.ok) {
+        // As `settleFile` reports a failed write: nothing marked fixed, one error for the file.
+        outcome.written = false;
+        for (const finding of outcome.findings) finding.fixed = false;
+        outcome.errors.push({ path: outcome.path, message: written.message });
+      }
+      return { outcome };
+    }
+  }
+}
+
+/** Structured cloning turns a Buffer into a plain Uint8Array; view it as a Buffer again, without copying. */
+function asBuffer(bytes: Uint8Array): Buffer {
+  return Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+}
+
+interface Slot {
+  done: boolean;
+  results: Promise<FileResult[]>;
+}
+
+async function* pooled(
+  options: SettleOptions,
+  size: number,
+  head: Discovery[],
+  rest: AsyncGenerator<Discovery>,
+  stats: RunStats,
+): AsyncGenerator<FileResult> {
+  const pool = new WorkerPool(size, {
+    kind: "bindfix-pool",
+    transformIds: options.transforms.map((transform) => transform.id),
+    rewrite: options.rewrite,
+    mode: { write: options.write, interactive: options.interactive },
+  });
+  const slots: Slot[] = [];
+  let batch: DiscoveredFile[] = [];
+  let found = 0;
+  const push = (results: Promise<FileResult[]>): void => {
+    const slot: Slot = { done: false, results };
+    results.then(
+      () => (slot.done = true),
+      () => (slot.done = true),
+    );
+    slots.push(slot);
+  };
+  const flush = (): void => {
+    if (batch.length > 0) push(pool.run(batch));
+    batch = [];
+  };
+  async function* all(): AsyncGenerator<Discovery> {
+    yield* head;
+    yield* rest;
+  }
+  try {
+    for await (const item of all()) {
+      stats.found = ++found;
+      if ("error" in item) {
+        // A discovery error keeps its place among the files.
+        flush();
+        push(Promise.resolve([{ kind: "error", error: item.error }]));
+      } else {
+        batch.push(item.file);
+        if (batch.length >= BATCH_SIZE) flush();
+      }
+      while (slots.length > 0 && (slots[0]!.done || slots.length >= size * WINDOW_PER_WORKER)) {
+        yield* await slots.shift()!.results;
+      }
+    }
+    flush();
+    stats.discovering = false;
+    while (slots.length > 0) yield* await slots.shift()!.results;
+  } finally {
+    await pool.close();
+  }
+}
+
+/** A fixed set of worker threads, each settling one batch of files at a time. */
+class WorkerPool {
+  private readonly idle: Worker[] = [];
+  private readonly all: Worker[] = [];
+  private readonly queue: WorkerRequest[] = [];
+  private readonly waiting = new Map<number, { resolve: (results: FileResult[]) => void; reject: (error: Error) => void }>();
+  private nextId = 0;
+  private failure: Error | undefined;
+
+  constructor(size: number, setup: WorkerSetup) {
+    for (let i = 0; i < size; i++) {
+      const worker = new Worker(new URL("./worker.js", import.meta.url), { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+      worker.on("message", (reply: WorkerReply) => {
+        this.waiting.get(reply.id)?.resolve(reply.results);
+        this.waiting.delete(reply.id);
+        this.dispatch(worker);
+      });
+      worker.on("error", (error) => this.fail(error));
+      worker.on("exit", (code) => {
+        if (code !== 0) this.fail(new Error(`a worker thread stopped (exit code ${code})`));
+      });
+      this.all.push(worker);
+      this.idle.push(worker);
+    }
+  }
+
+  run(files: DiscoveredFile[]): Promise<FileResult[]> {
+    return new Promise((resolve, reject) => {
+      if (this.failure) return reject(this.failure);
+      const id = this.nextId++;
+      this.waiting.set(id, { resolve, reject });
+      this.queue.push({ id, files });
+      const worker = this.idle.pop();
+      if (worker) this.dispatch(worker);
+    });
+  }
+
+  async close(): Promise<void> {
+    this.failure ??= new Error("the worker pool is closed");
+    await Promise.all(this.all.map((worker) => worker.terminate()));
+  }
+
+  private dispatch(worker: Worker): void {
+    const request = this.queue.shift();
+    if (request) worker.postMessage(request);
+    else this.idle.push(worker);
+  }
+
+  private fail(error: Error): void {
+    if (this.failure) return;
+    this.failure = error;
+    for (const { reject } of this.waiting.values()) reject(error);
+    this.waiting.clear();
+  }
+}
