@@ -40,7 +40,8 @@ export async function* settlePaths(options: SettleOptions): AsyncGenerator<Settl
   const head: Discovery[] = [];
   let exhausted = false;
   const workers = poolSize(options);
-  if (workers > 1) {
+  // BINDFIX_WORKERS (for tests and the benchmark) sets the pool size, and uses it whatever the tree's size.
+  if (workers > 0 && !process.env.BINDFIX_WORKERS) {
     while (head.length < POOL_MIN_FILES) {
       const next = await discovery.next();
       if (next.done) {
@@ -51,7 +52,7 @@ export async function* settlePaths(options: SettleOptions): AsyncGenerator<Settl
     }
   }
   try {
-    const usePool = workers > 1 && !exhausted;
+    const usePool = workers > 0 && !exhausted;
     stats.workers = usePool ? workers : 0;
     const results = usePool ? pooled(options, workers, head, discovery, stats) : inThread(options);
     for await (const result of results) {
@@ -86,10 +87,15 @@ interface RunStats {
   discovering: boolean;
 }
 
-/** Workers for this run: none (run in this thread) when there is one core, a test pauses between files, or a transform is not a registered one. */
+/**
+ * Workers for this run: none (run in this thread) when there is one core, a test pauses between
+ * files, or a transform is not a registered one (workers can only load those by id).
+ */
 function poolSize(options: SettleOptions): number {
   if (process.env.BINDFIX_TEST_PAUSE_MS) return 0;
   if (!options.transforms.every((transform) => transformById(transform.id) === transform)) return 0;
+  const forced = process.env.BINDFIX_WORKERS;
+  if (forced) return Math.max(0, Math.floor(Number(forced)) || 0);
   const size = availableParallelism();
   return size > 1 ? size : 0;
 }
