@@ -48,6 +48,11 @@ export interface BindingApi {
   family?: "receiver-socket" | "family-argument" | ((call: SyntaxNode, analysis: Analysis) => Family | undefined);
   /** Extra shape test for callees whose name alone is ambiguous. */
   when?: (args: CallArguments, call: SyntaxNode, analysis: Analysis) => boolean;
+  /**
+   * Text a file must contain for this API to match, where its callee is a pattern the prefilter
+   * cannot read (`/./`). Without it such an API falls back to the transform's `needles`.
+   */
+  needle?: RegExp;
   message: string;
 }
 
@@ -56,7 +61,10 @@ export function callTransform(definition: {
   id: string;
   summary: string;
   apis: BindingApi[];
-  /** Text a file must contain for any of the APIs to be called in it. */
+  /**
+   * Text a file must contain for any of the APIs to be called in it. The prefilter derives sharper
+   * tests from each API's callee and keywords; this is the fallback for APIs it cannot read.
+   */
   needles: RegExp;
 }): Transform {
   const named = calleeNameTest(definition.apis);
@@ -185,53 +193,118 @@ const EMPTY_HOST_TEXT = /["']0?:/;
 const GAP = String.raw`(?:\s|\\\r?\n|#[^\r\n]*)*`;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
-/**
- * The text a call of `callee` needs: the name followed by the call's `(`, or by `as` where an
- * import renames it (the call then uses the alias, and the original name is only in the import).
- * Derived for plain names, `/^(a|b)$/` alternations and `/Suffix$/`; undefined for other patterns.
- */
-export function calleeNeedle(callee: string | RegExp): string | undefined {
-  let names: string[];
-  let wholeWord = true;
-  if (typeof callee === "string") {
-    names = [callee];
-  } else {
-    if (callee.flags.replace(/[gsuyd]/g, "") !== "") return undefined;
-    const alternation = /^\^\((?:\?:)?([A-Za-z0-9_|]+)\)\$$|^\^([A-Za-z0-9_]+)\$$/.exec(callee.source);
-    const suffix = /^([A-Za-z0-9_]+)\$$/.exec(callee.source);
-    if (alternation) names = (alternation[1] ?? alternation[2]!).split("|");
-    else if (suffix) {
-      names = [suffix[1]!];
-      wholeWord = false;
-    } else return undefined;
-  }
-  // `\b` is ASCII-only: a name starting with another letter would slip past it, so derive nothing.
-  if (!names.every((name) => NAME.test(name))) return undefined;
-  return `${wholeWord ? "\\b" : ""}(?:${names.join("|")})${GAP}(?:\\(|as\\b)`;
+/** How the prefilter can find calls of a callee: its possible names, whole or as a name's suffix. */
+interface CalleeText {
+  names: string[];
+  /** `/Server$/`: any name ending so (`WSGIServer`), so the text is matched without a word boundary. */
+  suffix: boolean;
 }
 
 /**
- * The sound prefilter of a catalogue: some target text, the transform's own needles, and for some
- * API both its callee's call text and, when its host is only ever given by keyword, that keyword.
- * Cheapest and most selective tests first; a file no API can match is never parsed.
+ * The names a callee pattern stands for: a plain name, `/^(a|b)$/`, `/^pre(a|b)post$/`, or a
+ * suffix `/Server$/`; undefined for other patterns. Names must be ASCII: the text search uses `\b`.
+ */
+export function calleeText(callee: string | RegExp): CalleeText | undefined {
+  let found: CalleeText | undefined;
+  if (typeof callee === "string") {
+    found = { names: [callee], suffix: false };
+  } else if (callee.flags.replace(/[gsuyd]/g, "") === "") {
+    const whole = /^\^([A-Za-z0-9_]*)(?:\((?:\?:)?([A-Za-z0-9_|]+)\))?([A-Za-z0-9_]*)\$$/.exec(callee.source);
+    const suffix = /^([A-Za-z0-9_]+)\$$/.exec(callee.source);
+    if (whole) found = { names: (whole[2] ?? "").split("|").map((middle) => whole[1]! + middle + whole[3]!), suffix: false };
+    else if (suffix) found = { names: [suffix[1]!], suffix: true };
+  }
+  return found && found.names.every((name) => NAME.test(name)) ? found : undefined;
+}
+
+/** Every callee name of every catalogue, for the one text scan per file that all of them share. */
+const catalogueNames = { whole: new Set<string>(), suffixes: new Set<string>(), version: 0 };
+
+/**
+ * What the catalogues' prefilters read from one file, each computed at most once for all of them:
+ * target text, an empty host before a port, and which callee names are written as calls. The
+ * engine asks every transform about the same text in a row, so only the last file's facts are kept.
+ */
+class TextFacts {
+  private targetFound?: boolean;
+  private emptyHostFound?: boolean;
+  private calledNames?: Set<string>;
+
+  constructor(
+    readonly text: string,
+    readonly version: number,
+  ) {}
+
+  get target(): boolean {
+    return (this.targetFound ??= TARGET_TEXT.test(this.text));
+  }
+
+  get emptyHost(): boolean {
+    return (this.emptyHostFound ??= EMPTY_HOST_TEXT.test(this.text));
+  }
+
+  /** Names written as calls: `run` for a whole name, `*Server` for a suffix. */
+  get called(): Set<string> {
+    if (this.calledNames) return this.calledNames;
+    const names = new Set<string>();
+    const pattern = callScanPattern();
+    pattern.lastIndex = 0;
+    for (let match = pattern.exec(this.text); match; match = pattern.exec(this.text)) names.add(match[1] ?? `*${match[2]!}`);
+    return (this.calledNames = names);
+  }
+}
+
+let lastFacts: TextFacts | undefined;
+let callScan: { version: number; pattern: RegExp } | undefined;
+
+function textFacts(text: string): TextFacts {
+  if (lastFacts?.text !== text || lastFacts.version !== catalogueNames.version) lastFacts = new TextFacts(text, catalogueNames.version);
+  return lastFacts;
+}
+
+/**
+ * One pass finds every catalogue's callee names written as calls: the name, then the call's `(`,
+ * or `as` where an import renames it (the call then uses the alias; the name is only in the import).
+ */
+function callScanPattern(): RegExp {
+  if (callScan?.version !== catalogueNames.version) {
+    const byLength = (a: string, b: string): number => b.length - a.length;
+    const whole = [...catalogueNames.whole].sort(byLength);
+    const suffixes = [...catalogueNames.suffixes].sort(byLength);
+    const alternatives = [`\\b(${whole.join("|") || "(?!)"})`, `(${suffixes.join("|") || "(?!)"})`];
+    callScan = { version: catalogueNames.version, pattern: new RegExp(`(?:${alternatives.join("|")})${GAP}(?:\\(|as\\b)`, "g") };
+  }
+  return callScan.pattern;
+}
+
+/**
+ * The sound prefilter of a catalogue: for some API, target text (for a `"host:port"` position, an
+ * empty host too), its callee written as a call and, when its host is only ever given by keyword,
+ * that keyword. An API whose callee cannot be read uses its own `needle`, else the transform's
+ * `needles`. A file no API can match is never parsed.
  */
 function catalogueFilter(apis: readonly BindingApi[], needles: RegExp): (text: string) => boolean {
-  const target = apis.some((api) => api.hostPort) ? new RegExp(`${TARGET_TEXT.source}|${EMPTY_HOST_TEXT.source}`) : TARGET_TEXT;
-  const perApi: RegExp[][] = [];
-  for (const api of apis) {
+  const perApi = apis.map((api) => {
+    const callee = calleeText(api.callee);
+    const keys = callee?.names.map((name) => (callee.suffix ? `*${name}` : name));
+    for (const name of callee?.names ?? []) (callee!.suffix ? catalogueNames.suffixes : catalogueNames.whole).add(name);
     const tests: RegExp[] = [];
-    const callee = calleeNeedle(api.callee);
-    if (callee) tests.push(new RegExp(callee));
     const keywords = keywordOnlyPositions(api);
     if (keywords) tests.push(new RegExp(`\\b(?:${keywords.join("|")})${GAP}=`));
-    // An API with nothing derivable can match anywhere the transform's needles do.
-    if (tests.length === 0) return (text) => needles.test(text) && target.test(text);
-    perApi.push(tests);
-  }
-  const callees = apis.map((api) => calleeNeedle(api.callee)!);
-  const anyCallee = new RegExp([...new Set(callees)].join("|"));
-  return (text) =>
-    needles.test(text) && anyCallee.test(text) && target.test(text) && perApi.some((tests) => tests.every((test) => test.test(text)));
+    if (api.needle) tests.push(api.needle);
+    if (!keys && tests.length === 0) tests.push(needles);
+    return { keys, tests, hostPort: api.hostPort !== undefined };
+  });
+  catalogueNames.version++;
+  return (text) => {
+    const facts = textFacts(text);
+    return perApi.some(
+      ({ keys, tests, hostPort }) =>
+        (facts.target || (hostPort && facts.emptyHost)) &&
+        (!keys || keys.some((key) => facts.called.has(key))) &&
+        tests.every((test) => test.test(text)),
+    );
+  };
 }
 
 /** The keywords an API's host can only be given by (`host=`), or undefined when a position also can. */

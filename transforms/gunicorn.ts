@@ -30,6 +30,9 @@ const SETTINGS = new Set([
  */
 const EMPTY_HOST_TEXT = /["']0?:/;
 
+/** The name `bind` where a binding puts it: before `=`, `:`, `+=`, or inside a target list. */
+const BIND_TARGET = /\bbind(?:\s|\\\r?\n|#[^\r\n]*)*(?:[=:,)\]]|\+=)/;
+
 function isGunicornConfig(analysis: Analysis): boolean {
   if (CONFIG_FILE.test(analysis.file.path)) return true;
   const assigned = analysis.names.module.bindings;
@@ -55,7 +58,8 @@ function boundValues(analysis: Analysis): SyntaxNode[] {
 const gunicorn: Transform = {
   id: RULE,
   summary: "gunicorn config `bind = \"0.0.0.0:8000\"` (string, list, environment default)",
-  mayMatch: (text) => /\bbind\b/.test(text) && (TARGET_TEXT.test(text) || EMPTY_HOST_TEXT.test(text)),
+  // `bind` as an assignment target (`bind =`, `bind: str =`, `bind +=`, `bind, workers =`, `as bind:`).
+  mayMatch: (text) => BIND_TARGET.test(text) && (TARGET_TEXT.test(text) || EMPTY_HOST_TEXT.test(text)),
   find(analysis) {
     const values = boundValues(analysis);
     if (values.length === 0 || !isGunicornConfig(analysis)) return [];

@@ -48,6 +48,8 @@ export default callTransform({
       callee: /./,
       address: { index: 0, keyword: "server_address" },
       when: (args, call, analysis) => isServerSubclass(call, analysis) && bindsSocket(args, call, analysis),
+      // Some class here lists a `*Server` base (`TCPServer,` `TCPServer)`), or imports one under another name.
+      needle: /Server(?:\s|\\\r?\n|#[^\r\n]*)*(?:[,)]|as\b)/,
       family: serverClassFamily,
       message: "server bound to all interfaces",
     },
