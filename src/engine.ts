@@ -3,7 +3,7 @@
 import type { Finding, RewriteOptions, SyntaxNode } from "./types.js";
 import type { Transform } from "./transform.js";
 import { Analysis } from "./analysis/index.js";
-import { enclosingStatement } from "./analysis/syntax.js";
+import { enclosingStatement, isIpv6Spelling, targetValue } from "./analysis/syntax.js";
 import { errorRanges } from "./parse.js";
 import { parseSource } from "./parse-view.js";
 import { applyFindings, type FixResult } from "./fix.js";
@@ -79,13 +79,25 @@ function mergeByLiteral(findings: Finding[]): Finding[] {
 function keepAwayFromSyntaxErrors(root: SyntaxNode, findings: Finding[], text: string, errors: string[]): Finding[] {
   const ranges = errorRanges(root);
   if (ranges.length === 0) return findings;
-  return findings.filter((finding) => {
-    const literal = root.descendantForIndex(finding.start, finding.end);
-    const statement = enclosingStatement(literal);
-    const broken = ranges.some(([start, end]) => start < statement.endIndex && end > statement.startIndex);
-    if (broken) errors.push(`line ${lineOf(text, finding.start)}: syntax error around this finding; not rewritten`);
-    return !broken;
+  const broken = (node: SyntaxNode): boolean => {
+    const statement = enclosingStatement(node);
+    return ranges.some(([start, end]) => start < statement.endIndex && end > statement.startIndex);
+  };
+  const kept = findings.filter((finding) => {
+    const near = broken(root.descendantForIndex(finding.start, finding.end));
+    if (near) errors.push(`line ${lineOf(text, finding.start)}: syntax error around this finding; not rewritten`);
+    return !near;
   });
+  // An error can hide a bind from every transform (`s.bind(("0.0.0.0", 80)` missing its parenthesis):
+  // name an unmistakable all-interfaces address in a broken statement rather than pass over it in
+  // silence. "" and "0" are too common in other roles to be reported on their own.
+  const found = new Set(findings.map((finding) => finding.start));
+  for (const literal of root.descendantsOfType("string")) {
+    const value = targetValue(literal);
+    if (value === undefined || !(value === "0.0.0.0" || isIpv6Spelling(value)) || found.has(literal.startIndex)) continue;
+    if (broken(literal)) errors.push(`line ${lineOf(text, literal.startIndex)}: syntax error near "${value}"; not checked`);
+  }
+  return kept;
 }
 
 /** 1-based line of an offset; `\r\n`, `\r` and `\n` each end a line, as in Python. */
