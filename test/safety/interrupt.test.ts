@@ -1,0 +1,123 @@
+// Interruption (issue 4): SIGINT or SIGTERM during `--write`, SIGKILL at any moment, and Ctrl-C in
+// the middle of a review leave every file either untouched or completely written, with no temporary
+// file left behind where the process could clean up, and an exit status that says it was stopped.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import path from "node:path";
+import { removeTree, tempTree } from "../helpers/tree.js";
+import { BIND, FIXED, leftoverTemporaries, startCli, waitFor } from "../helpers/safety.js";
+import { readSource, scanSource, type ScannedSource } from "../../src/run.js";
+import { review, ReviewInterrupted, type Answer, type ReviewQuestion } from "../../src/review.js";
+import { transforms } from "../../transforms/index.js";
+import { DEFAULT_REWRITE } from "../../src/types.js";
+
+const names = (count: number): string[] => Array.from({ length: count }, (_, i) => `f${String(i).padStart(3, "0")}.py`);
+
+/** Each file is exactly as it was or exactly fixed; returns how many are fixed. */
+function assertWholeFiles(root: string, files: string[]): number {
+  let fixed = 0;
+  for (const name of files) {
+    const text = readFileSync(path.join(root, name), "utf8");
+    assert.ok(text === BIND || text === FIXED, `${name} is neither the original nor the fixed file:\n${text}`);
+    if (text === FIXED) fixed++;
+  }
+  return fixed;
+}
+
+for (const [signal, status] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
+  test(`${signal} during --write: every file whole, no temporary files, exit ${status}`, async () => {
+    const files = names(20);
+    const root = tempTree(Object.fromEntries(files.map((name) => [name, BIND])));
+    try {
+      // BINDFIX_TEST_PAUSE_MS (src/run.ts) pauses before each file, so the signal lands mid-run.
+      const running = startCli(["--write", "."], root, { BINDFIX_TEST_PAUSE_MS: "200" });
+      await waitFor(() => readFileSync(path.join(root, files[0]!), "utf8") === FIXED, "the first file to be written");
+      running.kill(signal);
+      const run = await running.exited;
+      assert.equal(run.timedOut, false, "the run did not stop");
+      assert.equal(run.status, status, run.stderr);
+      assert.match(run.stderr, /^bindfix: interrupted; every file is either unchanged or completely written$/m);
+      const fixed = assertWholeFiles(root, files);
+      assert.ok(fixed >= 1 && fixed < files.length, `expected a partial run, got ${fixed} of ${files.length} fixed`);
+      assert.match(run.stderr, new RegExp(`^fixed ${fixed} findings? in ${fixed} files?`, "m"), "the summary counts what was written");
+      assert.deepEqual(leftoverTemporaries(root), []);
+    } finally {
+      removeTree(root);
+    }
+  });
+}
+
+test("SIGKILL at an arbitrary moment of a pooled --write never leaves a half-written file", async () => {
+  const files = names(600);
+  const root = tempTree(Object.fromEntries(files.map((name) => [name, BIND])));
+  try {
+    const running = startCli(["--write", "."], root, { BINDFIX_WORKERS: "2" });
+    await waitFor(() => readFileSync(path.join(root, files[0]!), "utf8") === FIXED, "the first file to be written");
+    running.kill("SIGKILL");
+    const run = await running.exited;
+    assert.equal(run.timedOut, false);
+    // Killed or already done: either way no file may be partial. (A temporary file may remain after
+    // SIGKILL: nothing can clean up after that; it never replaces the original.)
+    assertWholeFiles(root, files);
+  } finally {
+    removeTree(root);
+  }
+});
+
+function scanned(root: string, name: string): ScannedSource {
+  const read = readSource({ absPath: path.join(root, name), path: name });
+  if (!("source" in read)) throw new Error(read.error.message);
+  return scanSource(read.source, { transforms, rewrite: DEFAULT_REWRITE });
+}
+
+const TWO = 'import socket\na = socket.socket()\na.bind(("0.0.0.0", 1))\nb = socket.socket()\nb.bind(("0.0.0.0", 2))\n';
+const TWO_FIXED = TWO.replace("import socket\n", "import os\nimport socket\n").replaceAll('("0.0.0.0", ', '(os.environ.get("BIND_HOST", "127.0.0.1"), ');
+const TWO_FIRST_ONLY = TWO.replace("import socket\n", "import os\nimport socket\n").replace('("0.0.0.0", ', '(os.environ.get("BIND_HOST", "127.0.0.1"), ');
+
+/** A `decide` that gives the scripted answers in order, and presses Ctrl-C when they run out. */
+function scripted(answers: Answer[]): { decide: (question: ReviewQuestion) => Promise<Answer>; asked: string[] } {
+  const asked: string[] = [];
+  return {
+    asked,
+    decide: async (question) => {
+      asked.push(`${question.path}:${question.line}`);
+      const answer = answers.shift();
+      if (!answer) throw new ReviewInterrupted("interrupted");
+      return answer;
+    },
+  };
+}
+
+test("Ctrl-C in the middle of a file's review: earlier files complete, this one and later ones untouched", async () => {
+  const root = tempTree({ "a.py": TWO, "b.py": TWO, "c.py": BIND });
+  try {
+    const files = ["a.py", "b.py", "c.py"].map((name) => scanned(root, name));
+    // y, y for a.py; y for b.py's first change, then Ctrl-C before its second.
+    const { decide, asked } = scripted(["yes", "yes", "yes"]);
+    const result = await review(files, decide, true);
+    assert.equal(result.stopped, "interrupted");
+    assert.deepEqual(asked, ["a.py:3", "a.py:5", "b.py:3", "b.py:5"]);
+    assert.equal(readFileSync(path.join(root, "a.py"), "utf8"), TWO_FIXED);
+    assert.equal(readFileSync(path.join(root, "b.py"), "utf8"), TWO, "an accepted change of the interrupted file was written");
+    assert.equal(readFileSync(path.join(root, "c.py"), "utf8"), BIND);
+    assert.deepEqual(result.outcomes.map((outcome) => [outcome.path, outcome.written]), [["a.py", true], ["b.py", false], ["c.py", false]]);
+    assert.deepEqual(leftoverTemporaries(root), []);
+  } finally {
+    removeTree(root);
+  }
+});
+
+test("quit in the middle of a file's review writes what was accepted, whole, and nothing after", async () => {
+  const root = tempTree({ "a.py": TWO, "b.py": BIND });
+  try {
+    const files = ["a.py", "b.py"].map((name) => scanned(root, name));
+    const { decide } = scripted(["yes", "quit"]);
+    const result = await review(files, decide, true);
+    assert.equal(result.stopped, "quit");
+    assert.equal(readFileSync(path.join(root, "a.py"), "utf8"), TWO_FIRST_ONLY);
+    assert.equal(readFileSync(path.join(root, "b.py"), "utf8"), BIND);
+  } finally {
+    removeTree(root);
+  }
+});
