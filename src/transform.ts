@@ -249,7 +249,12 @@ class TextFacts {
     const names = new Set<string>();
     const pattern = callScanPattern();
     pattern.lastIndex = 0;
-    for (let match = pattern.exec(this.text); match; match = pattern.exec(this.text)) names.add(match[1] ?? `*${match[2]!}`);
+    for (let match = pattern.exec(this.text); match; match = pattern.exec(this.text)) {
+      const name = match[1] ?? match[2]!;
+      if (match[1]) names.add(name);
+      // A match hides the shorter names it ends with (`TCPServer`, a twisted name, hides `*Server`).
+      for (const suffix of catalogueNames.suffixes) if (name.endsWith(suffix)) names.add(`*${suffix}`);
+    }
     return (this.calledNames = names);
   }
 }
