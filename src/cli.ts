@@ -147,6 +147,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   let stopped: "quit" | "interrupted" | undefined;
   if (options.interactive && !interrupted) {
     process.off("SIGINT", onSignal);
+    // In the review, Ctrl-C reaches the prompt as a key. SIGTERM cannot cancel a prompt that waits
+    // for a key, but no write is under way while a handler runs (writes are synchronous): the file
+    // under review is abandoned unwritten and the process ends at once.
+    process.off("SIGTERM", onSignal);
+    process.once("SIGTERM", () => {
+      process.stderr.write("\nbindfix: terminated; every file is either unchanged or completely written\n");
+      process.exit(EXIT.terminated);
+    });
     const decide = terminalDecide({ input: process.stdin, output: process.stderr, colors: stderrColors });
     const result = await review(pending, decide, true);
     result.outcomes.forEach(countOutcome);
