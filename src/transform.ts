@@ -26,11 +26,8 @@ export interface ArgumentPosition {
 }
 
 export interface BindingApi {
-  /**
-   * The callee as called: the identifier, or the attribute after the last dot (`run`, `/Server$/`),
-   * seen through imports; or a test of that name for callees no pattern describes (local classes).
-   */
-  callee: string | RegExp | ((name: string, analysis: Analysis) => boolean);
+  /** The callee as called: the identifier, or the attribute after the last dot (`run`, `/Server$/`). */
+  callee: string | RegExp;
   /** The argument that is the host itself. */
   host?: ArgumentPosition;
   /** The argument that is an address tuple `(host, port)`. */
@@ -77,8 +74,12 @@ export function callTransform(definition: {
     mayMatch: catalogueFilter(definition.apis, definition.needles),
     find(analysis) {
       const findings: Finding[] = [];
-      // Most calls name no API: only those written with a name an API (or an import) may mean are examined.
-      for (const call of analysis.callsNamed((name) => named(name, analysis))) {
+      const calls = analysis.calls;
+      const names = analysis.calleeNames;
+      for (let i = 0; i < calls.length; i++) {
+        const call = calls[i]!;
+        // Most calls name no API: rule them out on the bare name before resolving imports.
+        if (!named(names[i], analysis)) continue;
         const callee = resolveCallee(call, analysis);
         if (!callee) continue;
         let args: CallArguments | undefined;
@@ -133,12 +134,7 @@ function resolveCallee(call: SyntaxNode, analysis: Analysis): Callee | undefined
 }
 
 function calleeMatches(api: BindingApi, callee: Callee, analysis: Analysis): boolean {
-  const nameMatches =
-    typeof api.callee === "string"
-      ? api.callee === callee.name
-      : typeof api.callee === "function"
-        ? api.callee(callee.name, analysis)
-        : api.callee.test(callee.name);
+  const nameMatches = typeof api.callee === "string" ? api.callee === callee.name : api.callee.test(callee.name);
   if (!nameMatches) return false;
   if (api.modules === undefined) return true;
   if (callee.module === undefined) {
@@ -194,7 +190,7 @@ export const TARGET_TEXT = /0\.0\.0\.0|0:0:0:0:0:0:0:0|["'[]::|["']0["':]|(?<!["
 const EMPTY_HOST_TEXT = /["']0?:/;
 
 /** What may sit between two tokens of one call: spaces and newlines, line continuations, comments. */
-const GAP = String.raw`(?:\s|\\\r?\n|#[^\r\n]*(?![^\r\n]))*`;
+const GAP = String.raw`(?:\s|\\\r?\n|#[^\r\n]*)*`;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** How the prefilter can find calls of a callee: its possible names, whole or as a name's suffix. */
@@ -208,11 +204,11 @@ interface CalleeText {
  * The names a callee pattern stands for: a plain name, `/^(a|b)$/`, `/^pre(a|b)post$/`, or a
  * suffix `/Server$/`; undefined for other patterns. Names must be ASCII: the text search uses `\b`.
  */
-export function calleeText(callee: BindingApi["callee"]): CalleeText | undefined {
+export function calleeText(callee: string | RegExp): CalleeText | undefined {
   let found: CalleeText | undefined;
   if (typeof callee === "string") {
     found = { names: [callee], suffix: false };
-  } else if (typeof callee !== "function" && callee.flags.replace(/[gsuyd]/g, "") === "") {
+  } else if (callee.flags.replace(/[gsuyd]/g, "") === "") {
     const whole = /^\^([A-Za-z0-9_]*)(?:\((?:\?:)?([A-Za-z0-9_|]+)\))?([A-Za-z0-9_]*)\$$/.exec(callee.source);
     const suffix = /^([A-Za-z0-9_]+)\$$/.exec(callee.source);
     if (whole) found = { names: (whole[2] ?? "").split("|").map((middle) => whole[1]! + middle + whole[3]!), suffix: false };
@@ -329,15 +325,14 @@ function keywordOnlyPositions(api: BindingApi): string[] | undefined {
  * can match that call, neither by that name nor by the imported name it may stand for (`HS` for
  * `HTTPServer`).
  */
-function calleeNameTest(apis: readonly BindingApi[]): (name: string, analysis: Analysis) => boolean {
+function calleeNameTest(apis: readonly BindingApi[]): (name: string | undefined, analysis: Analysis) => boolean {
   const strings = new Set<string>();
-  const tests: Array<(name: string, analysis: Analysis) => boolean> = [];
+  const patterns: RegExp[] = [];
   for (const api of apis) {
-    const callee = api.callee;
-    if (typeof callee === "string") strings.add(callee);
-    else if (typeof callee === "function") tests.push(callee);
-    else tests.push((name) => callee.test(name));
+    if (typeof api.callee === "string") strings.add(api.callee);
+    else patterns.push(api.callee);
   }
-  return (name, analysis) => strings.has(name) || tests.some((test) => test(name, analysis)) || analysis.imports.qualified.has(name);
+  return (name, analysis) =>
+    name !== undefined && (strings.has(name) || patterns.some((pattern) => pattern.test(name)) || analysis.imports.qualified.has(name));
 }
 

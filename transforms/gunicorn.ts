@@ -31,7 +31,7 @@ const SETTINGS = new Set([
 const EMPTY_HOST_TEXT = /["']0?:/;
 
 /** The name `bind` where a binding puts it: before `=`, `:`, `+=`, or inside a target list. */
-const BIND_TARGET = /\bbind(?:\s|\\\r?\n|#[^\r\n]*(?![^\r\n]))*(?:[=:,)\]]|\+=)/;
+const BIND_TARGET = /\bbind(?:\s|\\\r?\n|#[^\r\n]*)*(?:[=:,)\]]|\+=)/;
 
 function isGunicornConfig(analysis: Analysis): boolean {
   if (CONFIG_FILE.test(analysis.file.path)) return true;

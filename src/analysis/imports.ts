@@ -13,12 +13,11 @@ export interface ModuleImports {
   starModules: string[];
 }
 
-/** What the file's import statements (all of them, in source order) say about its names. */
-export function moduleImports(root: SyntaxNode, statements: readonly SyntaxNode[] = importStatements(root)): ModuleImports {
+export function moduleImports(root: SyntaxNode): ModuleImports {
   const qualified = new Map<string, string>();
   const modules = new Set<string>();
   const starModules: string[] = [];
-  for (const statement of statements) {
+  for (const statement of importStatements(root)) {
     if (statement.type === "import_statement") {
       for (const name of statement.childrenForFieldName("name")) {
         if (name.type === "aliased_import") {
