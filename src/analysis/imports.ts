@@ -131,15 +131,15 @@ function insertionOffset(root: SyntaxNode, text: string, firstEdit: number): num
   // A statement may share the header's last line (`from __future__ import x; import y`): a line
   // start found from it would put the import before the header, so nothing goes above this.
   const last = header[header.length - 1];
-  const headerEnd = last ? afterLine(text, last.endIndex) : 0;
+  const headerEnd = last ? afterLine(root, text, last.endIndex) : 0;
 
   const block = firstImportBlock(rest);
   if (block.length > 0) {
-    const offset = positionInBlock(block, text);
+    const offset = positionInBlock(root, block, text);
     if (offset <= firstEdit && offset >= headerEnd) return offset;
   }
   const first = rest[0];
-  if (first) return Math.max(lineStart(text, first.startIndex), headerEnd);
+  if (first) return Math.max(lineStart(root, text, first.startIndex), headerEnd);
   return headerEnd;
 }
 
@@ -188,7 +188,7 @@ function isSorted(keys: string[]): boolean {
 }
 
 /** Alphabetical position when the block is sorted (plain, or isort's `import` before `from`), else its end. */
-function positionInBlock(block: SyntaxNode[], text: string): number {
+function positionInBlock(root: SyntaxNode, block: SyntaxNode[], text: string): number {
   const keys = block.map(moduleKey);
   const plainImport = (node: SyntaxNode): boolean => node.type === "import_statement";
   let candidates: SyntaxNode[] | undefined;
@@ -200,24 +200,46 @@ function positionInBlock(block: SyntaxNode[], text: string): number {
     const isortStyle = block.every((node, i) => (i < imports.length ? plainImport(node) : !plainImport(node)));
     if (isortStyle && isSorted(imports.map(moduleKey)) && isSorted(froms.map(moduleKey))) {
       const before = imports.find((node) => moduleKey(node) > "os") ?? froms[0];
-      if (before) return lineStart(text, before.startIndex);
+      if (before) return lineStart(root, text, before.startIndex);
     }
   }
   if (candidates) {
     const before = candidates.find((node) => moduleKey(node) > "os");
-    if (before) return lineStart(text, before.startIndex);
+    if (before) return lineStart(root, text, before.startIndex);
   }
-  return afterLine(text, block[block.length - 1]!.endIndex);
+  return afterLine(root, text, block[block.length - 1]!.endIndex);
 }
 
-function lineStart(text: string, offset: number): number {
+/**
+ * The top-level node a line start at `at` would cut in two. A statement sharing a line with the one
+ * we place the import by may run on over several lines (a string, brackets, a `\` continuation):
+ * `import a; x = """...` — an import put at the next line start would land inside that string.
+ */
+function crossing(root: SyntaxNode, at: number): SyntaxNode | undefined {
+  return root.children.find((node) => node.startIndex < at && node.endIndex > at);
+}
+
+/** The start of the logical line holding `offset`: its physical line, or an earlier one it continues. */
+function lineStart(root: SyntaxNode, text: string, offset: number): number {
+  let i = physicalLineStart(text, offset);
+  for (let node = crossing(root, i); node; node = crossing(root, i)) i = physicalLineStart(text, node.startIndex);
+  return i;
+}
+
+/** The offset just past the line terminator that ends the logical line holding `offset`. */
+function afterLine(root: SyntaxNode, text: string, offset: number): number {
+  let i = afterPhysicalLine(text, offset);
+  for (let node = crossing(root, i); node; node = crossing(root, i)) i = afterPhysicalLine(text, node.endIndex);
+  return i;
+}
+
+function physicalLineStart(text: string, offset: number): number {
   let i = offset;
   while (i > 0 && text[i - 1] !== "\n" && text[i - 1] !== "\r") i--;
   return i;
 }
 
-/** The offset just past the line terminator that ends the line containing `offset`. */
-function afterLine(text: string, offset: number): number {
+function afterPhysicalLine(text: string, offset: number): number {
   let i = offset;
   while (i < text.length && text[i] !== "\n" && text[i] !== "\r") i++;
   if (text[i] === "\r" && text[i + 1] === "\n") return i + 2;

@@ -143,6 +143,21 @@ const cases: Case[] = [
     input: '"""Doc."""\n\nfrom __future__ import annotations; import socket\nsocket.socket().bind(("", 1))\n',
     output: '"""Doc."""\n\nfrom __future__ import annotations; import socket\nimport os\nsocket.socket().bind((os.environ.get("BIND_HOST", "127.0.0.1"), 1))\n',
   },
+  // A statement sharing the import block's line runs on over the next lines: found by reasoning from
+  // a `verify --inject` failure on CPython's badsyntax_future7.py (a `\` continuation). Before the
+  // fix, `import os` went into the string below: it compiled, and failed only when run.
+  {
+    name: "import os never goes inside a string that starts on the import block's last line",
+    file: "import-then-string.py",
+    input: 'import abc; X = """\nsecret\n"""\nprint(X)\nimport socket\nsocket.socket().bind(("", 1))\n',
+    output: 'import abc; X = """\nsecret\n"""\nimport os\nprint(X)\nimport socket\nsocket.socket().bind((os.environ.get("BIND_HOST", "127.0.0.1"), 1))\n',
+  },
+  {
+    name: "import os never splits a backslash continuation after the header",
+    file: "future-continued.py",
+    input: '"""Doc."""\nfrom __future__ import annotations; TOTAL = 1 + \\\n    2\nimport socket\nsocket.socket().bind(("", 1))\n',
+    output: '"""Doc."""\nfrom __future__ import annotations; TOTAL = 1 + \\\n    2\nimport os\nimport socket\nsocket.socket().bind((os.environ.get("BIND_HOST", "127.0.0.1"), 1))\n',
+  },
 ];
 
 /** Near and far in one file: the near finding is an error, yet the far one is fixed. */

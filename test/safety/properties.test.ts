@@ -138,7 +138,17 @@ const moduleSpec: fc.Arbitrary<ModuleSpec> = fc.record({
   future: fc.boolean(),
   headerComments: fc.array(fc.constantFrom(...COMMENTS), { maxLength: 2 }),
   os: fc.nat({ max: OS_VARIANTS.length - 1 }),
-  extraImports: fc.subarray(["import sys", "import json", "import logging", "from pathlib import Path"]),
+  // The last three carry a statement on over the next lines (a string, brackets, a `\`): the import
+  // must not be put at a line start inside them. `{EOL}` is a line break in the file's ending.
+  extraImports: fc.subarray([
+    "import sys",
+    "import json",
+    "import logging",
+    "from pathlib import Path",
+    "import abc; DOC = '''{EOL}import nothing here{EOL}'''",
+    "import array; PAIR = (1,{EOL}    2)",
+    "import zlib; SUM = 1 + \\{EOL}    2",
+  ]),
   sortImports: fc.boolean(),
   eol: fc.constantFrom("\n", "\r\n", "\r", "mixed"),
   mixedChoices: fc.array(fc.nat({ max: 2 }), { minLength: 8, maxLength: 8 }),
@@ -195,7 +205,7 @@ function render(spec: ModuleSpec): Rendered {
   const needed = new Set<string>([...os.lines, ...spec.extraImports, ...spec.hosts.flatMap((host) => APIS[host.api]!.imports)]);
   const imports = [...needed];
   if (spec.sortImports) imports.sort();
-  for (const statement of imports) line(statement);
+  for (const statement of imports) statement.split("{EOL}").forEach(line);
   for (const statement of os.after ?? []) line(statement);
   line("");
 
