@@ -6,6 +6,7 @@ import type { Family } from "./analysis/families.js";
 import type { HostSite } from "./analysis/hosts.js";
 import { argumentAt, callArguments, dottedName, type CallArguments } from "./analysis/syntax.js";
 import { buildFinding } from "./rewrite.js";
+import { isAsKeyword, TokenLookup, tokenFollows } from "./analysis/locate.js";
 
 export interface Transform {
   /** "socket-bind": the file name, the fixture folder, the `--rule` value and the JSON `rule`. */
@@ -26,8 +27,11 @@ export interface ArgumentPosition {
 }
 
 export interface BindingApi {
-  /** The callee as called: the identifier, or the attribute after the last dot (`run`, `/Server$/`). */
-  callee: string | RegExp;
+  /**
+   * The callee as called: the identifier, or the attribute after the last dot (`run`, `/Server$/`),
+   * seen through imports; or a test of that name for callees no pattern describes (local classes).
+   */
+  callee: string | RegExp | ((name: string, analysis: Analysis) => boolean);
   /** The argument that is the host itself. */
   host?: ArgumentPosition;
   /** The argument that is an address tuple `(host, port)`. */
@@ -52,7 +56,7 @@ export interface BindingApi {
    * Text a file must contain for this API to match, where its callee is a pattern the prefilter
    * cannot read (`/./`). Without it such an API falls back to the transform's `needles`.
    */
-  needle?: RegExp;
+  needle?: RegExp | ((text: string) => boolean);
   message: string;
 }
 
@@ -74,12 +78,8 @@ export function callTransform(definition: {
     mayMatch: catalogueFilter(definition.apis, definition.needles),
     find(analysis) {
       const findings: Finding[] = [];
-      const calls = analysis.calls;
-      const names = analysis.calleeNames;
-      for (let i = 0; i < calls.length; i++) {
-        const call = calls[i]!;
-        // Most calls name no API: rule them out on the bare name before resolving imports.
-        if (!named(names[i], analysis)) continue;
+      // Most calls name no API: only those written with a name an API (or an import) may mean are examined.
+      for (const call of analysis.callsNamed((name) => named(name, analysis))) {
         const callee = resolveCallee(call, analysis);
         if (!callee) continue;
         let args: CallArguments | undefined;
@@ -134,7 +134,12 @@ function resolveCallee(call: SyntaxNode, analysis: Analysis): Callee | undefined
 }
 
 function calleeMatches(api: BindingApi, callee: Callee, analysis: Analysis): boolean {
-  const nameMatches = typeof api.callee === "string" ? api.callee === callee.name : api.callee.test(callee.name);
+  const nameMatches =
+    typeof api.callee === "string"
+      ? api.callee === callee.name
+      : typeof api.callee === "function"
+        ? api.callee(callee.name, analysis)
+        : api.callee.test(callee.name);
   if (!nameMatches) return false;
   if (api.modules === undefined) return true;
   if (callee.module === undefined) {
@@ -189,8 +194,6 @@ export const TARGET_TEXT = /0\.0\.0\.0|0:0:0:0:0:0:0:0|["'[]::|["']0["':]|(?<!["
 /** An empty or `0` host before a port (`":8000"`, `f":{port}"`, `"0:8000"`), for `hostPort` positions. */
 const EMPTY_HOST_TEXT = /["']0?:/;
 
-/** What may sit between two tokens of one call: spaces and newlines, line continuations, comments. */
-const GAP = String.raw`(?:\s|\\\r?\n|#[^\r\n]*)*`;
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 
 /** How the prefilter can find calls of a callee: its possible names, whole or as a name's suffix. */
@@ -204,11 +207,11 @@ interface CalleeText {
  * The names a callee pattern stands for: a plain name, `/^(a|b)$/`, `/^pre(a|b)post$/`, or a
  * suffix `/Server$/`; undefined for other patterns. Names must be ASCII: the text search uses `\b`.
  */
-export function calleeText(callee: string | RegExp): CalleeText | undefined {
+export function calleeText(callee: BindingApi["callee"]): CalleeText | undefined {
   let found: CalleeText | undefined;
   if (typeof callee === "string") {
     found = { names: [callee], suffix: false };
-  } else if (callee.flags.replace(/[gsuyd]/g, "") === "") {
+  } else if (typeof callee !== "function" && callee.flags.replace(/[gsuyd]/g, "") === "") {
     const whole = /^\^([A-Za-z0-9_]*)(?:\((?:\?:)?([A-Za-z0-9_|]+)\))?([A-Za-z0-9_]*)\$$/.exec(callee.source);
     const suffix = /^([A-Za-z0-9_]+)\$$/.exec(callee.source);
     if (whole) found = { names: (whole[2] ?? "").split("|").map((middle) => whole[1]! + middle + whole[3]!), suffix: false };
@@ -243,13 +246,16 @@ class TextFacts {
     return (this.emptyHostFound ??= EMPTY_HOST_TEXT.test(this.text));
   }
 
-  /** Names written as calls: `run` for a whole name, `*Server` for a suffix. */
+  /** Names written as calls (or renamed by an import): `run` for a whole name, `*Server` for a suffix. */
   get called(): Set<string> {
     if (this.calledNames) return this.calledNames;
     const names = new Set<string>();
     const pattern = callScanPattern();
+    const tokens = new TokenLookup(this.text);
     pattern.lastIndex = 0;
     for (let match = pattern.exec(this.text); match; match = pattern.exec(this.text)) {
+      const next = tokens.tokenAfter(match.index + match[0].length);
+      if (next < 0 || (this.text[next] !== "(" && !isAsKeyword(this.text, next))) continue;
       const name = match[1] ?? match[2]!;
       if (match[1]) names.add(name);
       // A match hides the shorter names it ends with (`TCPServer`, a twisted name, hides `*Server`).
@@ -277,7 +283,9 @@ function callScanPattern(): RegExp {
     const whole = [...catalogueNames.whole].sort(byLength);
     const suffixes = [...catalogueNames.suffixes].sort(byLength);
     const alternatives = [`\\b(${whole.join("|") || "(?!)"})`, `(${suffixes.join("|") || "(?!)"})`];
-    callScan = { version: catalogueNames.version, pattern: new RegExp(`(?:${alternatives.join("|")})${GAP}(?:\\(|as\\b)`, "g") };
+    // The lookahead looks past spaces only, so the scan stays linear; TokenLookup crosses lines.
+    const after = String.raw`(?=[ \t\f]*(?:[(#\\\r\n]|as\b|$))`;
+    callScan = { version: catalogueNames.version, pattern: new RegExp(`(?:${alternatives.join("|")})${after}`, "g") };
   }
   return callScan.pattern;
 }
@@ -293,11 +301,12 @@ function catalogueFilter(apis: readonly BindingApi[], needles: RegExp): (text: s
     const callee = calleeText(api.callee);
     const keys = callee?.names.map((name) => (callee.suffix ? `*${name}` : name));
     for (const name of callee?.names ?? []) (callee!.suffix ? catalogueNames.suffixes : catalogueNames.whole).add(name);
-    const tests: RegExp[] = [];
+    const tests: Array<(text: string) => boolean> = [];
     const keywords = keywordOnlyPositions(api);
-    if (keywords) tests.push(new RegExp(`\\b(?:${keywords.join("|")})${GAP}=`));
-    if (api.needle) tests.push(api.needle);
-    if (!keys && tests.length === 0) tests.push(needles);
+    if (keywords) tests.push(tokenFollows(new RegExp(`\\b(?:${keywords.join("|")})`), /=/));
+    const needle = api.needle;
+    if (needle) tests.push(typeof needle === "function" ? needle : (text) => needle.test(text));
+    if (!keys && tests.length === 0) tests.push((text) => needles.test(text));
     return { keys, tests, hostPort: api.hostPort !== undefined };
   });
   catalogueNames.version++;
@@ -307,7 +316,7 @@ function catalogueFilter(apis: readonly BindingApi[], needles: RegExp): (text: s
       ({ keys, tests, hostPort }) =>
         (facts.target || (hostPort && facts.emptyHost)) &&
         (!keys || keys.some((key) => facts.called.has(key))) &&
-        tests.every((test) => test.test(text)),
+        tests.every((test) => test(text)),
     );
   };
 }
@@ -325,14 +334,15 @@ function keywordOnlyPositions(api: BindingApi): string[] | undefined {
  * can match that call, neither by that name nor by the imported name it may stand for (`HS` for
  * `HTTPServer`).
  */
-function calleeNameTest(apis: readonly BindingApi[]): (name: string | undefined, analysis: Analysis) => boolean {
+function calleeNameTest(apis: readonly BindingApi[]): (name: string, analysis: Analysis) => boolean {
   const strings = new Set<string>();
-  const patterns: RegExp[] = [];
+  const tests: Array<(name: string, analysis: Analysis) => boolean> = [];
   for (const api of apis) {
-    if (typeof api.callee === "string") strings.add(api.callee);
-    else patterns.push(api.callee);
+    const callee = api.callee;
+    if (typeof callee === "string") strings.add(callee);
+    else if (typeof callee === "function") tests.push(callee);
+    else tests.push((name) => callee.test(name));
   }
-  return (name, analysis) =>
-    name !== undefined && (strings.has(name) || patterns.some((pattern) => pattern.test(name)) || analysis.imports.qualified.has(name));
+  return (name, analysis) => strings.has(name) || tests.some((test) => test(name, analysis)) || analysis.imports.qualified.has(name);
 }
 

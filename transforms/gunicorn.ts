@@ -4,6 +4,7 @@ import type { Transform } from "../src/transform.js";
 import type { Analysis } from "../src/analysis/index.js";
 import type { Finding, SyntaxNode } from "../src/types.js";
 import { TARGET_TEXT } from "../src/transform.js";
+import { tokenFollows } from "../src/analysis/locate.js";
 import { buildFinding } from "../src/rewrite.js";
 import { unparenthesize } from "../src/analysis/syntax.js";
 
@@ -31,7 +32,7 @@ const SETTINGS = new Set([
 const EMPTY_HOST_TEXT = /["']0?:/;
 
 /** The name `bind` where a binding puts it: before `=`, `:`, `+=`, or inside a target list. */
-const BIND_TARGET = /\bbind(?:\s|\\\r?\n|#[^\r\n]*)*(?:[=:,)\]]|\+=)/;
+const BIND_TARGET = tokenFollows(/\bbind/, /[=:,)\]]|\+=/);
 
 function isGunicornConfig(analysis: Analysis): boolean {
   if (CONFIG_FILE.test(analysis.file.path)) return true;
@@ -59,7 +60,7 @@ const gunicorn: Transform = {
   id: RULE,
   summary: "gunicorn config `bind = \"0.0.0.0:8000\"` (string, list, environment default)",
   // `bind` as an assignment target (`bind =`, `bind: str =`, `bind +=`, `bind, workers =`, `as bind:`).
-  mayMatch: (text) => BIND_TARGET.test(text) && (TARGET_TEXT.test(text) || EMPTY_HOST_TEXT.test(text)),
+  mayMatch: (text) => BIND_TARGET(text) && (TARGET_TEXT.test(text) || EMPTY_HOST_TEXT.test(text)),
   find(analysis) {
     const values = boundValues(analysis);
     if (values.length === 0 || !isGunicornConfig(analysis)) return [];

@@ -2,10 +2,11 @@
 // class (`socketserver`, `http.server`, `xmlrpc.server`, gevent, local subclasses), `make_server`,
 // `multiprocessing.connection.Listener` and `eventlet.listen`.
 import { callTransform } from "../src/transform.js";
+import { tokenFollows } from "../src/analysis/locate.js";
 import type { SyntaxNode } from "../src/types.js";
 import type { Analysis } from "../src/analysis/index.js";
 import { argumentAt, type CallArguments } from "../src/analysis/syntax.js";
-import { isFunctionCall, isServerSubclass, isSocketlessServer, serverClassFamily } from "./shared/shapes.js";
+import { isFunctionCall, isServerSubclass, isSocketlessServer, mayNameServerClass, serverClassFamily } from "./shared/shapes.js";
 
 /** The class called is not a local mock that never binds (see isSocketlessServer). */
 function bindsSocket(_args: CallArguments, call: SyntaxNode, analysis: Analysis): boolean {
@@ -45,11 +46,11 @@ export default callTransform({
     },
     {
       // `class Proxy(socketserver.ThreadingTCPServer)` called as `Proxy(("", 8080), Handler)`.
-      callee: /./,
+      callee: mayNameServerClass,
       address: { index: 0, keyword: "server_address" },
       when: (args, call, analysis) => isServerSubclass(call, analysis) && bindsSocket(args, call, analysis),
       // Some class here lists a `*Server` base (`TCPServer,` `TCPServer)`), or imports one under another name.
-      needle: /Server(?:\s|\\\r?\n|#[^\r\n]*)*(?:[,)]|as\b)/,
+      needle: tokenFollows(/Server/, /[,)]|as\b/),
       family: serverClassFamily,
       message: "server bound to all interfaces",
     },

@@ -13,11 +13,12 @@ export interface ModuleImports {
   starModules: string[];
 }
 
-export function moduleImports(root: SyntaxNode): ModuleImports {
+/** What the file's import statements (all of them, in source order) say about its names. */
+export function moduleImports(root: SyntaxNode, statements: readonly SyntaxNode[] = importStatements(root)): ModuleImports {
   const qualified = new Map<string, string>();
   const modules = new Set<string>();
   const starModules: string[] = [];
-  for (const statement of importStatements(root)) {
+  for (const statement of statements) {
     if (statement.type === "import_statement") {
       for (const name of statement.childrenForFieldName("name")) {
         if (name.type === "aliased_import") {

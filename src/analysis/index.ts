@@ -7,7 +7,10 @@ import { OptionDefaults } from "./cli-args.js";
 import { SocketFacts } from "./families.js";
 import { moduleImports, osBinding, type ModuleImports, type OsBinding } from "./imports.js";
 import { suppressedRows } from "./suppress.js";
-import { calleeName } from "./syntax.js";
+import { callAt, inTreeOrder, nameSites, statementsWithKeyword } from "./locate.js";
+
+const IMPORT_TYPES: ReadonlySet<string> = new Set(["import_statement", "import_from_statement"]);
+const CLASS_TYPES: ReadonlySet<string> = new Set(["class_definition"]);
 
 export interface ParsedFile {
   /** Display path (relative, `/` separators); transforms may look at the file name (gunicorn). */
@@ -42,7 +45,7 @@ export class Analysis {
   }
 
   get imports(): ModuleImports {
-    return this.memo("imports", () => moduleImports(this.root));
+    return this.memo("imports", () => moduleImports(this.root, statementsWithKeyword(this.root, this.file.text, "import", IMPORT_TYPES)));
   }
 
   get os(): OsBinding {
@@ -59,16 +62,32 @@ export class Analysis {
     return this.memo("calls", () => this.root.descendantsOfType("call"));
   }
 
-  /** The name each of `calls` is written with (`run` in `app.run()`), read once for every transform. */
-  get calleeNames(): Array<string | undefined> {
-    return this.memo("calleeNames", () => this.calls.map(calleeName));
+  /**
+   * The calls whose callee is written with a name that passes `test` (`run` in `app.run()`; an
+   * alias, not the name it stands for), in the order of `calls`. Found from the text, so that
+   * finding a few calls does not cost a walk over all of them.
+   */
+  callsNamed(test: (name: string) => boolean): SyntaxNode[] {
+    const sites = this.memo("nameSites", () => nameSites(this.file.text));
+    const calls: SyntaxNode[] = [];
+    for (const site of sites) {
+      if (!test(site.name)) continue;
+      const call = callAt(this.root, site);
+      if (call) calls.push(call);
+    }
+    return inTreeOrder(calls);
+  }
+
+  /** Every class statement, in source order. */
+  get classDefinitions(): SyntaxNode[] {
+    return this.memo("classDefinitions", () => statementsWithKeyword(this.root, this.file.text, "class", CLASS_TYPES));
   }
 
   /** Names of the classes defined anywhere in the file: a cheap test before resolving a name to one. */
   get classNames(): Set<string> {
     return this.memo("classNames", () => {
       const names = new Set<string>();
-      for (const node of this.root.descendantsOfType("class_definition")) {
+      for (const node of this.classDefinitions) {
         const name = node.childForFieldName("name");
         if (name) names.add(name.text);
       }

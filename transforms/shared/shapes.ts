@@ -61,7 +61,7 @@ const serverClassNamesCache = new WeakMap<Analysis, Set<string>>();
 function serverClassNames(analysis: Analysis): Set<string> {
   let names = serverClassNamesCache.get(analysis);
   if (names) return names;
-  const classes = analysis.root.descendantsOfType("class_definition").map((node) => ({
+  const classes = analysis.classDefinitions.map((node) => ({
     name: node.childForFieldName("name")?.text,
     bases: baseClasses(node).map((base) => ({ original: originalBaseName(base, analysis), local: base.type === "identifier" ? base.text : undefined })),
   }));
@@ -78,6 +78,11 @@ function serverClassNames(analysis: Analysis): Set<string> {
   }
   serverClassNamesCache.set(analysis, names);
   return names;
+}
+
+/** A name that may be a class defined here with a `*Server` ancestor (`isServerSubclass` decides). */
+export function mayNameServerClass(name: string, analysis: Analysis): boolean {
+  return serverClassNames(analysis).has(name);
 }
 
 /** `class Proxy(socketserver.ThreadingTCPServer)`: a local class with a `*Server` ancestor. */
