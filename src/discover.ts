@@ -38,11 +38,22 @@ export function displayPath(cwd: string, absPath: string): string {
 /** Every file to read, once: a file reached twice (named twice, or by a link and a walk) is read once. */
 export async function* discover(paths: readonly string[], options: DiscoverOptions): AsyncGenerator<Discovery> {
   const seen = new Set<string>();
+  const named = new Set(paths.map((given) => path.resolve(options.cwd, given)));
+  // A walk never yields a symbolic link, so a walked file's real path is its folder's real path
+  // and its name: one realpath per folder instead of one per file (each walks every component).
+  const realFolders = new Map<string, Promise<string>>();
+  const realPathOf = async (absPath: string): Promise<string> => {
+    if (named.has(absPath)) return realpath(absPath);
+    const folder = path.dirname(absPath);
+    let real = realFolders.get(folder);
+    if (!real) realFolders.set(folder, (real = realpath(folder)));
+    return path.join(await real, path.basename(absPath));
+  };
   for await (const item of discoverAll(paths, options)) {
     if ("file" in item) {
       let real: string;
       try {
-        real = await realpath(item.file.absPath);
+        real = await realPathOf(item.file.absPath);
       } catch (error) {
         yield { error: { path: item.file.path, message: describeFsError(error) } };
         continue;

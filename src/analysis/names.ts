@@ -27,7 +27,8 @@ export interface Scope {
 /** What a scope's own visit records; read through `LazyScope`, which visits first. */
 interface ScopeFacts {
   bindings: Map<string, Binding[]>;
-  instanceBindings: Map<string, Binding[]>;
+  /** For a method: its `self.x = ...` assignments, which are its class's instance bindings. */
+  attributeBindings: Map<string, Binding[]>;
   assignedExpressions: Map<string, SyntaxNode[]>;
   methodCalls: SyntaxNode[];
 }
@@ -37,10 +38,11 @@ interface ScopeFacts {
  * and walking a whole tree from JavaScript costs more than parsing it.
  */
 class LazyScope implements Scope {
-  readonly own: ScopeFacts = { bindings: new Map(), instanceBindings: new Map(), assignedExpressions: new Map(), methodCalls: [] };
+  readonly own: ScopeFacts = { bindings: new Map(), attributeBindings: new Map(), assignedExpressions: new Map(), methodCalls: [] };
   /** Scopes registered by this scope's visit (its nested functions, classes and lambdas). */
   readonly children: LazyScope[] = [];
   visited = false;
+  private instanceBindingsOfMethods?: Map<string, Binding[]>;
 
   constructor(
     readonly kind: ScopeKind,
@@ -56,10 +58,17 @@ class LazyScope implements Scope {
     return this.own.bindings;
   }
 
+  /** Gathered from every method, in source order (methods may have been visited in any order). */
   get instanceBindings(): Map<string, Binding[]> {
+    if (this.instanceBindingsOfMethods) return this.instanceBindingsOfMethods;
     this.index.ensureVisited(this);
-    for (const child of this.children) if (child.kind === "function") this.index.ensureVisited(child);
-    return this.own.instanceBindings;
+    const gathered = new Map<string, Binding[]>();
+    for (const method of this.children) {
+      if (method.kind !== "function") continue;
+      this.index.ensureVisited(method);
+      for (const [name, bindings] of method.own.attributeBindings) for (const binding of bindings) addTo(gathered, name, binding);
+    }
+    return (this.instanceBindingsOfMethods = gathered);
   }
 
   get assignedExpressions(): Map<string, SyntaxNode[]> {
@@ -180,20 +189,13 @@ export class NameIndex {
     return owner.children.filter((scope) => scope.kind === "function");
   }
 
-  /**
-   * Visits a scope's body once. The methods of a class are visited together, in source order, as
-   * they all add to the class's instance attributes and those keep the order of the source.
-   */
+  /** Visits a scope's body, once. */
   ensureVisited(scope: LazyScope): void {
     if (scope.visited) return;
-    const owner = scope.kind === "function" && scope.parent?.kind === "class" ? scope.parent : undefined;
-    for (const each of owner ? owner.children.filter((child) => child.kind === "function") : [scope]) {
-      if (each.visited) continue;
-      each.visited = true;
-      if (!each.body) continue;
-      if (each.kind === "module") this.visitChildren(each.body, each);
-      else this.visit(each.body, each);
-    }
+    scope.visited = true;
+    if (!scope.body) return;
+    if (scope.kind === "module") this.visitChildren(scope.body, scope);
+    else this.visit(scope.body, scope);
   }
 
   private isInBody(node: SyntaxNode, scopeNode: SyntaxNode): boolean {
@@ -337,7 +339,7 @@ export class NameIndex {
         const attribute = target.childForFieldName("attribute");
         const owner = scope.parent;
         if (object?.type === "identifier" && attribute && scope.kind === "function" && owner?.kind === "class") {
-          if (firstParameterName(scope.node) === object.text) bind(owner.own.instanceBindings, attribute.text, { node, value });
+          if (firstParameterName(scope.node) === object.text) bind(scope.own.attributeBindings, attribute.text, { node, value });
         }
         return;
       }
