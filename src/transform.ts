@@ -335,14 +335,22 @@ function keywordOnlyPositions(api: BindingApi): string[] | undefined {
  * `HTTPServer`).
  */
 function calleeNameTest(apis: readonly BindingApi[]): (name: string, analysis: Analysis) => boolean {
+  // Asked of every name written before a `(` in a file: sets and suffixes where the callee allows.
   const strings = new Set<string>();
+  const suffixes: string[] = [];
   const tests: Array<(name: string, analysis: Analysis) => boolean> = [];
   for (const api of apis) {
     const callee = api.callee;
-    if (typeof callee === "string") strings.add(callee);
+    const text = calleeText(callee);
+    if (text && !text.suffix) for (const name of text.names) strings.add(name);
+    else if (text) suffixes.push(...text.names);
     else if (typeof callee === "function") tests.push(callee);
-    else tests.push((name) => callee.test(name));
+    else if (typeof callee !== "string") tests.push((name) => callee.test(name));
   }
-  return (name, analysis) => strings.has(name) || tests.some((test) => test(name, analysis)) || analysis.imports.qualified.has(name);
+  return (name, analysis) =>
+    strings.has(name) ||
+    suffixes.some((suffix) => name.endsWith(suffix)) ||
+    tests.some((test) => test(name, analysis)) ||
+    analysis.imports.qualified.has(name);
 }
 

@@ -40,6 +40,16 @@ export class TokenLookup {
     const c = text[i];
     if (c !== "#" && c !== "\\" && c !== "\r" && c !== "\n") return i;
     if (c === "\\" && text[i + 1] !== "\r" && text[i + 1] !== "\n") return i;
+    // Most often the next line holds the token: look there first, and index the lines only when
+    // that line is blank, a comment or a continuation itself.
+    let j = i;
+    if (c === "#" || c === "\\") while (j < text.length && text[j] !== "\r" && text[j] !== "\n") j++;
+    if (text[j] === "\r" && text[j + 1] === "\n") j++;
+    j++;
+    while (j < text.length && (text[j] === " " || text[j] === "\t" || text[j] === "\f")) j++;
+    if (j >= text.length) return -1;
+    const d = text[j];
+    if (d !== "#" && d !== "\\" && d !== "\r" && d !== "\n") return j;
     this.index();
     return this.nextToken![this.lineOf(i)]!;
   }
