@@ -1,0 +1,221 @@
+// `npm run bench [-- --quick]`: times a bindfix dry run against ast-grep with an equivalent rule,
+// Bandit -t B104 (when installed) and the Node read floor, alternating, several runs each, over the
+// installed Python's standard library and over all of it with site-packages; prints the table.
+// Options: --quick (2 runs), --runs N, --corpus stdlib|python, --generated, --bandit-all, --no-bandit.
+import { availableParallelism, cpus, loadavg, platform, release } from "node:os";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import { corpora, type Corpus } from "./corpus.js";
+import { hasScript, hasTime, run, timeToPrompt, versionOf, type Command, type Measurement } from "./measure.js";
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const dist = path.join(repo, "dist");
+const cli = path.join(dist, "src/cli.js");
+const node = process.execPath;
+
+interface Options {
+  runs: number;
+  which: Set<string>;
+  generated: boolean;
+  banditAll: boolean;
+  bandit: boolean;
+}
+
+function parseOptions(argv: string[]): Options {
+  const options: Options = { runs: 5, which: new Set(["stdlib", "python"]), generated: false, banditAll: false, bandit: true };
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    if (arg === "--quick") options.runs = 2;
+    else if (arg === "--runs") options.runs = Math.max(1, Number(argv[++i]) || 1);
+    else if (arg === "--corpus") options.which = new Set(argv[++i]!.split(","));
+    else if (arg === "--generated") options.generated = true;
+    else if (arg === "--bandit-all") options.banditAll = true;
+    else if (arg === "--no-bandit") options.bandit = false;
+    else throw new Error(`unknown option ${arg} (see the header of bench/bench.ts)`);
+  }
+  return options;
+}
+
+interface Tool {
+  name: string;
+  command: (corpus: Corpus) => Command;
+  /** Runs per corpus: Bandit takes minutes, so it runs once. */
+  runs?: number;
+  /** Files it parsed, read from its stderr. */
+  parsed: (stderr: string, corpus: Corpus) => string;
+  skip?: (corpus: Corpus) => boolean;
+}
+
+const all = (_stderr: string, corpus: Corpus): string => `${corpus.files.toLocaleString("en-US")} (all)`;
+
+function bindfixStats(stderr: string): { files: number; parsed: number; workers: number } | undefined {
+  const line = stderr.split("\n").find((text) => text.startsWith("bindfix-stats "));
+  return line ? (JSON.parse(line.slice("bindfix-stats ".length)) as { files: number; parsed: number; workers: number }) : undefined;
+}
+
+function tools(options: Options): Tool[] {
+  const list: Tool[] = [
+    {
+      name: "bindfix dry run",
+      command: (corpus) => ({ argv: [node, cli, corpus.dir], env: { BINDFIX_STATS: "1" }, node: true }),
+      parsed: (stderr) => {
+        const stats = bindfixStats(stderr);
+        return stats ? `${stats.parsed.toLocaleString("en-US")} / ${stats.files.toLocaleString("en-US")}` : "?";
+      },
+    },
+    {
+      name: "bindfix dry run, one thread",
+      command: (corpus) => ({ argv: [node, cli, corpus.dir], env: { BINDFIX_STATS: "1", BINDFIX_WORKERS: "0" }, node: true }),
+      parsed: (stderr) => {
+        const stats = bindfixStats(stderr);
+        return stats ? `${stats.parsed.toLocaleString("en-US")} / ${stats.files.toLocaleString("en-US")}` : "?";
+      },
+    },
+    {
+      name: "Node read floor (read + 1 regex)",
+      command: (corpus) => ({ argv: [node, path.join(dist, "bench/floor.js"), corpus.dir], node: true }),
+      parsed: () => "none",
+    },
+  ];
+  const astGrep = path.join(repo, "node_modules/.bin/ast-grep");
+  const astGrepVersion = existsSync(astGrep) ? versionOf([astGrep, "--version"]) : undefined;
+  if (astGrepVersion) {
+    list.push({
+      name: `${astGrepVersion} (bench/bind-all-interfaces.yml)`,
+      command: (corpus) => ({ argv: [astGrep, "scan", "--inspect", "summary", "--rule", path.join(repo, "bench/bind-all-interfaces.yml"), corpus.dir] }),
+      parsed: (stderr) => {
+        const count = /scannedFileCount=(\d+)/.exec(stderr)?.[1];
+        return count ? `${Number(count).toLocaleString("en-US")} (all)` : "?";
+      },
+    });
+  } else {
+    process.stderr.write("bench: ast-grep not found (npm install): its row is skipped\n");
+  }
+  const banditVersion = options.bandit ? versionOf(["bandit", "--version"]) : undefined;
+  if (banditVersion) {
+    list.push({
+      name: `${banditVersion.replace(/^bandit/, "Bandit")} -t B104 (1 run)`,
+      command: (corpus) => ({ argv: ["bandit", "-q", "-r", "-t", "B104", corpus.dir] }),
+      runs: 1,
+      parsed: all,
+      skip: (corpus) => corpus.name !== "stdlib" && !options.banditAll,
+    });
+  } else if (options.bandit) {
+    process.stderr.write("bench: bandit not on PATH (Debian: apt-get install bandit): its row is skipped\n");
+  }
+  return list;
+}
+
+interface Row {
+  tool: Tool;
+  runs: Measurement[];
+}
+
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 ? sorted[middle]! : (sorted[middle - 1]! + sorted[middle]!) / 2;
+};
+
+/** Every tool once per round, in an order that rotates each round, so load drifts hit them alike. */
+function measureCorpus(corpus: Corpus, list: Tool[], runs: number): Row[] {
+  const rows = list.filter((tool) => !tool.skip?.(corpus)).map((tool) => ({ tool, runs: [] as Measurement[] }));
+  const rusage = path.join(dist, "bench/rusage.js");
+  process.stderr.write(`bench: ${corpus.name}: warming the page cache\n`);
+  run({ argv: [node, path.join(dist, "bench/floor.js"), corpus.dir] }, rusage);
+  for (let round = 0; round < runs; round++) {
+    for (let k = 0; k < rows.length; k++) {
+      const row = rows[(k + round) % rows.length]!;
+      if (row.runs.length >= (row.tool.runs ?? runs)) continue;
+      process.stderr.write(`bench: ${corpus.name}: round ${round + 1}/${runs}: ${row.tool.name}\n`);
+      const measured = run(row.tool.command(corpus), rusage);
+      if (measured.status !== null && measured.status > 2 && !row.tool.name.startsWith("Bandit")) {
+        process.stderr.write(`bench: ${row.tool.name} exited with ${measured.status}:\n${measured.stderr.slice(-2000)}\n`);
+      }
+      row.runs.push(measured);
+    }
+  }
+  return rows;
+}
+
+const seconds = (value: number): string => `${value < 10 ? value.toFixed(2) : value.toFixed(1)} s`;
+const megabytes = (kib: number | undefined): string => (kib === undefined ? "n/a" : `${Math.round(kib / 1024)} MB`);
+
+function table(corpus: Corpus, rows: Row[]): { lines: string[]; bindfix: number; astGrep?: number; floor?: number; rss?: number } {
+  const bindfix = median(rows[0]!.runs.map((m) => m.wall));
+  const lines = [
+    `${corpus.label}: ${corpus.files.toLocaleString("en-US")} files, ${corpus.lines.toLocaleString("en-US")} lines, ${(corpus.bytes / 1e6).toFixed(1)} MB`,
+    "",
+    "| what | median wall | ratio to bindfix | CPU (user+sys) | peak RSS | files parsed | runs |",
+    "|---|---|---|---|---|---|---|",
+  ];
+  let astGrep: number | undefined;
+  let floor: number | undefined;
+  for (const { tool, runs } of rows) {
+    const wall = median(runs.map((m) => m.wall));
+    const cpus = runs.map((m) => m.cpu).filter((cpu): cpu is number => cpu !== undefined);
+    const rss = runs.map((m) => m.maxRssKiB).filter((kib): kib is number => kib !== undefined);
+    if (tool.name.startsWith("ast-grep")) astGrep = wall;
+    if (tool.name.startsWith("Node read floor")) floor = wall;
+    lines.push(
+      `| ${tool.name} | ${seconds(wall)} | ${(wall / bindfix).toFixed(2)} | ${cpus.length ? seconds(median(cpus)) : "n/a"} | ${rss.length ? megabytes(Math.max(...rss)) : "n/a"} | ${tool.parsed(runs[runs.length - 1]!.stderr, corpus)} | ${runs.length} |`,
+    );
+  }
+  const bindfixRss = rows[0]!.runs.map((m) => m.maxRssKiB).filter((kib): kib is number => kib !== undefined);
+  return { lines, bindfix, astGrep, floor, rss: bindfixRss.length ? Math.max(...bindfixRss) : undefined };
+}
+
+function machine(): string[] {
+  const model = existsSync("/proc/cpuinfo") ? /model name\s*:\s*(.*)/.exec(readFileSync("/proc/cpuinfo", "utf8"))?.[1] : cpus()[0]?.model;
+  return [
+    `Machine: ${availableParallelism()} × ${model ?? "unknown CPU"} (nproc ${availableParallelism()}), Node ${process.version}, ${platform()} ${release()}`,
+    `Measured with ${hasTime ? "/usr/bin/time (CPU, peak RSS)" : "an in-process wrapper for Node tools (CPU, peak RSS)"}; wall time is the median over alternating runs.`,
+  ];
+}
+
+const check = (ok: boolean): string => (ok ? "met" : "NOT met");
+
+async function main(): Promise<void> {
+  const options = parseOptions(process.argv.slice(2));
+  const cache = path.join(repo, ".bench-cache/corpus");
+  const load = loadavg()[0]!;
+  const list = tools(options);
+  const found = await corpora(cache, { generated: options.generated, which: options.which });
+  const output: string[] = [...machine(), ""];
+  const targets: string[] = [];
+  for (const corpus of found) {
+    const rows = measureCorpus(corpus, list, options.runs);
+    const result = table(corpus, rows);
+    output.push(...result.lines, "");
+    if (result.astGrep) targets.push(`${corpus.name}: bindfix / ast-grep = ${(result.bindfix / result.astGrep).toFixed(2)} (target <= 0.2: ${check(result.bindfix / result.astGrep <= 0.2)})`);
+    if (corpus.name === "stdlib" && result.floor) {
+      targets.push(`${corpus.name}: bindfix / read floor = ${(result.bindfix / result.floor).toFixed(2)} (target <= 2: ${check(result.bindfix / result.floor <= 2)})`);
+    }
+    if (corpus.name === "python" && result.rss !== undefined) {
+      targets.push(`${corpus.name}: bindfix peak RSS = ${megabytes(result.rss)} (target <= 200 MB: ${check(result.rss / 1024 <= 200)})`);
+    }
+    if (corpus.name === "stdlib" && hasScript) {
+      const times: number[] = [];
+      for (let i = 0; i < options.runs; i++) {
+        process.stderr.write(`bench: ${corpus.name}: --interactive, run ${i + 1}/${options.runs}\n`);
+        const time = await timeToPrompt({ argv: [node, cli, "-i", corpus.dir] }, "Apply this change?", 30_000);
+        if (time !== undefined) times.push(time);
+      }
+      if (times.length > 0) {
+        const first = median(times);
+        targets.push(`${corpus.name}: bindfix --interactive first prompt after ${seconds(first)} (median of ${times.length}; target <= 1 s: ${check(first <= 1)})`);
+      } else {
+        targets.push(`${corpus.name}: bindfix --interactive showed no prompt (nothing fixable?)`);
+      }
+    }
+  }
+  output.push("Targets:", ...targets.map((line) => `- ${line}`), "", `Load average (1 min): ${load.toFixed(2)} at the start, ${loadavg()[0]!.toFixed(2)} at the end.`);
+  process.stdout.write(output.join("\n") + "\n");
+  writeFileSync(path.join(repo, ".bench-cache/last-run.md"), output.join("\n") + "\n");
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`bench: ${(error as Error)?.stack ?? String(error)}\n`);
+  process.exitCode = 1;
+});
