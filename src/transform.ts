@@ -7,6 +7,7 @@ import type { HostSite } from "./analysis/hosts.js";
 import { argumentAt, callArguments, dottedName, type CallArguments } from "./analysis/syntax.js";
 import { buildFinding } from "./rewrite.js";
 import { isAsKeyword, TokenLookup, tokenFollows } from "./analysis/locate.js";
+import { lexPython } from "./python-lexer.js";
 
 export interface Transform {
   /** "socket-bind": the file name, the fixture folder, the `--rule` value and the JSON `rule`. */
@@ -223,39 +224,41 @@ export function calleeText(callee: BindingApi["callee"]): CalleeText | undefined
 /** Every callee name of every catalogue, for the one text scan per file that all of them share. */
 const catalogueNames = { whole: new Set<string>(), suffixes: new Set<string>(), version: 0 };
 
-/**
- * What the catalogues' prefilters read from one file, each computed at most once for all of them:
- * target text, an empty host before a port, and which callee names are written as calls. The
- * engine asks every transform about the same text in a row, so only the last file's facts are kept.
- */
-class TextFacts {
+/** What a prefilter reads of one text: target literals, empty hosts, callee names written as calls. */
+class ScanFacts {
   private targetFound?: boolean;
   private emptyHostFound?: boolean;
   private calledNames?: Set<string>;
 
+  /**
+   * @param strings the texts that may hold a target literal: the whole text, or its string literals
+   * @param code the text in which calls may be written: the whole text, or it with strings blanked
+   */
   constructor(
-    readonly text: string,
-    readonly version: number,
+    private readonly strings: readonly string[],
+    private readonly code: string,
   ) {}
 
   get target(): boolean {
-    return (this.targetFound ??= TARGET_TEXT.test(this.text));
+    return (this.targetFound ??= this.strings.some((text) => TARGET_TEXT.test(text)));
   }
 
   get emptyHost(): boolean {
-    return (this.emptyHostFound ??= EMPTY_HOST_TEXT.test(this.text));
+    return (this.emptyHostFound ??= this.strings.some((text) => EMPTY_HOST_TEXT.test(text)));
   }
 
   /** Names written as calls (or renamed by an import): `run` for a whole name, `*Server` for a suffix. */
   get called(): Set<string> {
     if (this.calledNames) return this.calledNames;
+    const text = this.code;
     const names = new Set<string>();
     const pattern = callScanPattern();
-    const tokens = new TokenLookup(this.text);
+    const tokens = new TokenLookup(text);
     pattern.lastIndex = 0;
-    for (let match = pattern.exec(this.text); match; match = pattern.exec(this.text)) {
+    for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
       const next = tokens.tokenAfter(match.index + match[0].length);
-      if (next < 0 || (this.text[next] !== "(" && !isAsKeyword(this.text, next))) continue;
+      if (next < 0 || (text[next] !== "(" && !isAsKeyword(text, next))) continue;
+      if (text[next] === "(" && isDefinedName(text, match.index)) continue;
       const name = match[1] ?? match[2]!;
       if (match[1]) names.add(name);
       // A match hides the shorter names it ends with (`TCPServer`, a twisted name, hides `*Server`).
@@ -263,6 +266,42 @@ class TextFacts {
     }
     return (this.calledNames = names);
   }
+}
+
+/**
+ * What the catalogues' prefilters read from one file, each computed at most once for all of them,
+ * in two views: the raw text (a quick scan every file gets), then, for the few files that pass it,
+ * the text as Python's lexer sees it, where only real string literals can be targets and only code
+ * can call. The engine asks every transform about the same text in a row, so only the last file's
+ * facts are kept.
+ */
+class TextFacts {
+  readonly raw: ScanFacts;
+  private lexedFacts?: ScanFacts;
+
+  constructor(
+    readonly text: string,
+    readonly version: number,
+  ) {
+    this.raw = new ScanFacts([text], text);
+  }
+
+  /** The lexed view; the raw one again when a string never ends (the parser must judge that file). */
+  get lexed(): ScanFacts {
+    if (this.lexedFacts) return this.lexedFacts;
+    const lexed = lexPython(this.text);
+    return (this.lexedFacts = lexed ? new ScanFacts(lexed.strings, lexed.code) : this.raw);
+  }
+}
+
+const NAME_CHAR = /[\w\u0080-\uffff]/;
+const DEFINING_KEYWORD = /(?<![\w\u0080-\uffff])(?:def|class)[ \t\f]+$/;
+
+/** True when the name around `at` follows `def` or `class`: `def run(` defines, never calls. */
+function isDefinedName(text: string, at: number): boolean {
+  let start = at;
+  while (start > 0 && NAME_CHAR.test(text[start - 1]!)) start--;
+  return DEFINING_KEYWORD.test(text.slice(Math.max(0, start - 16), start));
 }
 
 let lastFacts: TextFacts | undefined;
@@ -310,14 +349,13 @@ function catalogueFilter(apis: readonly BindingApi[], needles: RegExp): (text: s
     return { keys, tests, hostPort: api.hostPort !== undefined };
   });
   catalogueNames.version++;
+  const passes = (facts: ScanFacts, { keys, hostPort }: (typeof perApi)[number]): boolean =>
+    (facts.target || (hostPort && facts.emptyHost)) && (!keys || keys.some((key) => facts.called.has(key)));
   return (text) => {
     const facts = textFacts(text);
-    return perApi.some(
-      ({ keys, tests, hostPort }) =>
-        (facts.target || (hostPort && facts.emptyHost)) &&
-        (!keys || keys.some((key) => facts.called.has(key))) &&
-        tests.every((test) => test(text)),
-    );
+    // The raw view first: it is cheap and most files fail it; the lexed one only for the rest.
+    const possible = perApi.filter((api) => passes(facts.raw, api) && api.tests.every((test) => test(text)));
+    return possible.length > 0 && possible.some((api) => passes(facts.lexed, api));
   };
 }
 

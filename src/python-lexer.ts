@@ -1,0 +1,93 @@
+// Python's string literals and comments found without parsing, for the prefilter: a word inside a
+// docstring is not a call, and `"0.0.0.0"` inside a longer string is not a target literal. One
+// linear pass; no regular expression here can backtrack, whatever the input.
+
+export interface LexedSource {
+  /**
+   * The text at the same length, with every comment and every string literal other than an
+   * f-string blanked to spaces. f-strings stay: their replacement fields are code.
+   */
+  code: string;
+  /** Each string literal that is not bytes, from its opening quote to its closing one. */
+  strings: string[];
+}
+
+/** The next comment or quote, in code. */
+const COMMENT_OR_QUOTE = /[#'"]/g;
+const LINE_END = /[\r\n]/g;
+/** What can end a one-line string, or escape its end: the quote, a backslash, a line end. */
+const SINGLE_END = { "'": /['\\\r\n]/g, '"': /["\\\r\n]/g } as const;
+/** What can end a triple-quoted string, or escape its end. */
+const TRIPLE_END = { "'": /'''|\\/g, '"': /"""|\\/g } as const;
+
+/** Prefixes Python accepts before a quote, lower-cased (t-strings are Python 3.14's). */
+const PREFIXES = new Set(["r", "u", "b", "f", "t", "br", "rb", "fr", "rf", "tr", "rt"]);
+const NAME_CHAR = /[\w\u0080-\uffff]/;
+
+/**
+ * The strings and code of a Python source, or undefined when a string never ends (a syntax error
+ * the parser must judge): then nothing may be concluded from the text beyond its raw bytes.
+ */
+export function lexPython(text: string): LexedSource | undefined {
+  const strings: string[] = [];
+  const code: string[] = [];
+  let kept = 0;
+  const blank = (start: number, end: number): void => {
+    code.push(text.slice(kept, start), " ".repeat(end - start));
+    kept = end;
+  };
+  COMMENT_OR_QUOTE.lastIndex = 0;
+  for (let match = COMMENT_OR_QUOTE.exec(text); match; match = COMMENT_OR_QUOTE.exec(text)) {
+    const at = match.index;
+    if (match[0] === "#") {
+      LINE_END.lastIndex = at;
+      const end = LINE_END.exec(text)?.index ?? text.length;
+      blank(at, end);
+      COMMENT_OR_QUOTE.lastIndex = end;
+      continue;
+    }
+    const quote = match[0] as "'" | '"';
+    const triple = text.startsWith(quote.repeat(3), at);
+    const end = triple ? tripleEnd(text, at + 3, quote) : singleEnd(text, at + 1, quote);
+    if (end < 0) return undefined;
+    const prefix = prefixBefore(text, at);
+    if (!prefix.includes("b")) strings.push(text.slice(at, end));
+    if (!prefix.includes("f") && !prefix.includes("t")) blank(at - prefix.length, end);
+    COMMENT_OR_QUOTE.lastIndex = end;
+  }
+  code.push(text.slice(kept));
+  return { code: code.join(""), strings };
+}
+
+/** Offset just past the closing quote of a one-line string whose body starts at `from`; -1 if none. */
+function singleEnd(text: string, from: number, quote: "'" | '"'): number {
+  const pattern = SINGLE_END[quote];
+  pattern.lastIndex = from;
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+    const c = match[0];
+    if (c === quote) return match.index + 1;
+    if (c !== "\\") return -1;
+    // A backslash escapes the next character, a line end (CRLF as one) included.
+    pattern.lastIndex = match.index + (text.startsWith("\r\n", match.index + 1) ? 3 : 2);
+  }
+  return -1;
+}
+
+function tripleEnd(text: string, from: number, quote: "'" | '"'): number {
+  const pattern = TRIPLE_END[quote];
+  pattern.lastIndex = from;
+  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+    if (match[0] !== "\\") return match.index + 3;
+    pattern.lastIndex = match.index + 2;
+  }
+  return -1;
+}
+
+/** The string prefix written before the quote at `at` (`rb`), lower-cased; "" when there is none. */
+function prefixBefore(text: string, at: number): string {
+  let start = at;
+  while (start > 0 && at - start < 3 && NAME_CHAR.test(text[start - 1]!)) start--;
+  const written = text.slice(start, at).toLowerCase();
+  // `rb"` is a prefix, `grb"` a name (a syntax error the parser reports), not a prefix.
+  return written.length <= 2 && PREFIXES.has(written) ? written : "";
+}
