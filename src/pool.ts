@@ -60,11 +60,10 @@ export async function* settlePaths(options: SettleOptions): AsyncGenerator<Settl
       if (!item) continue;
       stats.files++;
       if ("review" in item || ("outcome" in item && item.outcome.parsed)) stats.parsed++;
-      if (progress) {
-        if (!("outcome" in item) || item.outcome.patch || item.outcome.errors.length > 0) progress.clear();
-        progress.update(stats.files, usePool ? stats.found : undefined, stats.discovering);
-      }
+      // Cleared before anything that prints, and redrawn only after it has printed.
+      if (progress && (!("outcome" in item) || item.outcome.patch || item.outcome.errors.length > 0)) progress.clear();
       yield item;
+      progress?.update(stats.files, usePool ? stats.found : undefined, stats.discovering);
     }
   } finally {
     progress?.clear();

@@ -1,14 +1,15 @@
 // A "files done / found" counter on stderr for long runs, redrawn in place. Only on a terminal and
 // never in CI, it waits half a second before it first shows, and is cleared before anything else prints.
 
-/** Whether a run may show progress: stderr is a terminal and no CI system runs it. */
+/** Whether a run may show progress: stderr is a terminal and no CI system runs it (`CI=false` is none). */
 export function progressWanted(stream: NodeJS.WriteStream = process.stderr, env: NodeJS.ProcessEnv = process.env): boolean {
-  return stream.isTTY === true && !env.CI;
+  const ci = env.CI !== undefined && env.CI !== "" && env.CI !== "false" && env.CI !== "0";
+  return stream.isTTY === true && !ci;
 }
 
 export class Progress {
   private readonly started = performance.now();
-  private lastDrawn = 0;
+  private lastDrawn = -Infinity;
   private shown = false;
 
   constructor(
