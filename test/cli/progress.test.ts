@@ -101,6 +101,15 @@ test("progressWanted: only when stderr is a terminal and no CI variable is set",
   assert.equal(progressWanted(tty, { CI: "1" }), false);
   assert.equal(progressWanted(tty, {}), true, "a terminal, no CI");
   assert.equal(progressWanted(tty, { TERM: "xterm" }), true);
+  assert.equal(progressWanted(tty, { CI: "false" }), true, "CI=false says no CI system runs it");
+  assert.equal(progressWanted(tty, { CI: "0" }), true);
+  assert.equal(progressWanted(tty, { CI: "" }), true);
+});
+
+test("the first draw is due as soon as the quiet period ends, whatever the redraw interval", () => {
+  const { stream, chunks } = fakeStream();
+  new Progress(stream, 0, 1e9).update(1, 2, false);
+  assert.deepEqual(chunks, ["\r\x1b[Kbindfix: 1/2 files"]);
 });
 
 test("Progress draws `bindfix: done/found[+] files` in place, and `done files` while the total is unknown", () => {
