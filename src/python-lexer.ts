@@ -8,13 +8,22 @@ export interface LexedSource {
    * f-string blanked to spaces. f-strings stay: their replacement fields are code.
    */
   code: string;
+  /**
+   * The text at the same length with every comment blanked, and every string literal (f-strings
+   * too) blanked but for its opening quote, which marks where an argument is a string.
+   */
+  bare: string;
   /** Each string literal that is not bytes, from its opening quote to its closing one. */
   strings: string[];
+  /** Where each of `strings` starts (its opening quote), in the same order. */
+  stringStarts: number[];
 }
 
 /** The next comment or quote, in code. */
 const COMMENT_OR_QUOTE = /[#'"]/g;
 const LINE_END = /[\r\n]/g;
+/** What an f-string's replacement fields are read by. */
+const FIELD_TOKEN = /[{}'"#]/g;
 /** What can end a one-line string, or escape its end: the quote, a backslash, a line end. */
 const SINGLE_END = { "'": /['\\\r\n]/g, '"': /["\\\r\n]/g } as const;
 /** What can end a triple-quoted string, or escape its end. */
@@ -30,11 +39,18 @@ const NAME_CHAR = /[\w\u0080-\uffff]/;
  */
 export function lexPython(text: string): LexedSource | undefined {
   const strings: string[] = [];
+  const stringStarts: number[] = [];
   const code: string[] = [];
+  const bare: string[] = [];
   let kept = 0;
+  let bareKept = 0;
   const blank = (start: number, end: number): void => {
     code.push(text.slice(kept, start), " ".repeat(end - start));
     kept = end;
+  };
+  const blankBare = (start: number, end: number): void => {
+    bare.push(text.slice(bareKept, start), " ".repeat(end - start));
+    bareKept = end;
   };
   COMMENT_OR_QUOTE.lastIndex = 0;
   for (let match = COMMENT_OR_QUOTE.exec(text); match; match = COMMENT_OR_QUOTE.exec(text)) {
@@ -43,6 +59,7 @@ export function lexPython(text: string): LexedSource | undefined {
       LINE_END.lastIndex = at;
       const end = LINE_END.exec(text)?.index ?? text.length;
       blank(at, end);
+      blankBare(at, end);
       COMMENT_OR_QUOTE.lastIndex = end;
       continue;
     }
@@ -51,12 +68,22 @@ export function lexPython(text: string): LexedSource | undefined {
     const end = triple ? tripleEnd(text, at + 3, quote) : singleEnd(text, at + 1, quote);
     if (end < 0) return undefined;
     const prefix = prefixBefore(text, at);
-    if (!prefix.includes("b")) strings.push(text.slice(at, end));
-    if (!prefix.includes("f") && !prefix.includes("t")) blank(at - prefix.length, end);
+    const formatted = prefix.includes("f") || prefix.includes("t");
+    // Since Python 3.12 a replacement field may hold the f-string's own quote (`f"{d["k"]}"`), so
+    // the quote found may not end it: a field left open there means the scan lost its place.
+    if (formatted && !fieldsClosed(text, at + (triple ? 3 : 1), end - (triple ? 3 : 1))) return undefined;
+    if (!prefix.includes("b")) {
+      strings.push(text.slice(at, end));
+      stringStarts.push(at);
+    }
+    if (!formatted) blank(at - prefix.length, end);
+    blankBare(at - prefix.length, at);
+    blankBare(at + 1, end);
     COMMENT_OR_QUOTE.lastIndex = end;
   }
   code.push(text.slice(kept));
-  return { code: code.join(""), strings };
+  bare.push(text.slice(bareKept));
+  return { code: code.join(""), bare: bare.join(""), strings, stringStarts };
 }
 
 /** Offset just past the closing quote of a one-line string whose body starts at `from`; -1 if none. */
@@ -81,6 +108,38 @@ function tripleEnd(text: string, from: number, quote: "'" | '"'): number {
     pattern.lastIndex = match.index + 2;
   }
   return -1;
+}
+
+/**
+ * True when every replacement field of an f-string body closes within it. Outside fields `{{` and
+ * `}}` are text; inside one, braces nest (`{x:{width}}`) and string literals are skipped (their
+ * braces do not count). A lone `}` outside a field, a field still open at the end, a string in a
+ * field that does not end in it, or a comment in a field all fail: the scan may have lost its place.
+ */
+function fieldsClosed(text: string, start: number, end: number): boolean {
+  let depth = 0;
+  FIELD_TOKEN.lastIndex = start;
+  for (let match = FIELD_TOKEN.exec(text); match && match.index < end; match = FIELD_TOKEN.exec(text)) {
+    const c = match[0];
+    const at = match.index;
+    if (depth === 0) {
+      if (c === "{" || c === "}") {
+        if (text[at + 1] === c && at + 1 < end) FIELD_TOKEN.lastIndex = at + 2;
+        else if (c === "{") depth = 1;
+        else return false;
+      }
+      continue;
+    }
+    if (c === "{") depth++;
+    else if (c === "}") depth--;
+    else if (c === "#") return false;
+    else {
+      const close = text.indexOf(c, at + 1);
+      if (close < 0 || close >= end) return false;
+      FIELD_TOKEN.lastIndex = close + 1;
+    }
+  }
+  return depth === 0;
 }
 
 /** The string prefix written before the quote at `at` (`rb`), lower-cased; "" when there is none. */

@@ -4,10 +4,11 @@ import type { Finding, SyntaxNode } from "./types.js";
 import type { Analysis } from "./analysis/index.js";
 import type { Family } from "./analysis/families.js";
 import type { HostSite } from "./analysis/hosts.js";
-import { argumentAt, callArguments, dottedName, type CallArguments } from "./analysis/syntax.js";
+import { argumentAt, callArguments, dottedName, isTargetValue, parseHostPort, type CallArguments } from "./analysis/syntax.js";
 import { buildFinding } from "./rewrite.js";
 import { isAsKeyword, TokenLookup, tokenFollows } from "./analysis/locate.js";
-import { lexPython } from "./python-lexer.js";
+import { lexPython, type LexedSource } from "./python-lexer.js";
+import { HostFlow } from "./host-flow.js";
 
 export interface Transform {
   /** "socket-bind": the file name, the fixture folder, the `--rule` value and the JSON `rule`. */
@@ -195,7 +196,46 @@ export const TARGET_TEXT = /0\.0\.0\.0|0:0:0:0:0:0:0:0|["'[]::|["']0["':]|(?<!["
 /** An empty or `0` host before a port (`":8000"`, `f":{port}"`, `"0:8000"`), for `hostPort` positions. */
 const EMPTY_HOST_TEXT = /["']0?:/;
 
+/** What a view counts as a target: for a host position, and for a `"host:port"` position. */
+interface LiteralTests {
+  target: (text: string) => boolean;
+  hostPort: (text: string) => boolean;
+}
+
+/** On raw text: somewhere in it, the text a target literal is written with. */
+const RAW_TESTS: LiteralTests = {
+  target: (text) => TARGET_TEXT.test(text),
+  hostPort: (text) => EMPTY_HOST_TEXT.test(text),
+};
+
+/**
+ * On one literal, quotes included, as the analysis reads it (`targetValue`, `parseHostPort`): its
+ * whole value is an all-interfaces address, or a `"host:port"` (or `"host:%d"`, `f"host:{port}"`)
+ * whose host is one. A docstring that mentions 0.0.0.0 is neither.
+ */
+const LITERAL_TESTS: LiteralTests = {
+  target: (literal) => isTargetValue(literalBody(literal)),
+  hostPort: (literal) => parseHostPort(literalBody(literal)) !== undefined,
+};
+
+/** The text between a literal's quotes: `'''x'''` gives `x`. */
+function literalBody(literal: string): string {
+  const triple = literal.length >= 6 && (literal.startsWith('"""') || literal.startsWith("'''"));
+  return triple ? literal.slice(3, -3) : literal.slice(1, -1);
+}
+
 const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * For transforms outside the catalogues (gunicorn, CherryPy): whether the text holds a string
+ * literal the analysis may read as a host (`"target"`) or as a `"host:port"` (`"hostPort"`),
+ * judged on the raw text first and then on its literals.
+ */
+export function mayHoldHostLiteral(text: string, kind: keyof LiteralTests): boolean {
+  const facts = textFacts(text);
+  const holds = (view: ScanFacts): boolean => (kind === "target" ? view.target : view.target || view.emptyHost);
+  return holds(facts.raw) && holds(facts.lexed);
+}
 
 /** How the prefilter can find calls of a callee: its possible names, whole or as a name's suffix. */
 interface CalleeText {
@@ -229,6 +269,10 @@ class ScanFacts {
   private targetFound?: boolean;
   private emptyHostFound?: boolean;
   private calledNames?: Set<string>;
+  /** Per name in `called`: the offsets of the `(` of its calls. */
+  private readonly callOpenings = new Map<string, number[]>();
+  /** Names in `called` because an import renames them: their calls are written under another name. */
+  private readonly renamedNames = new Set<string>();
 
   /**
    * @param strings the texts that may hold a target literal: the whole text, or its string literals
@@ -237,14 +281,15 @@ class ScanFacts {
   constructor(
     private readonly strings: readonly string[],
     private readonly code: string,
+    readonly tests: LiteralTests,
   ) {}
 
   get target(): boolean {
-    return (this.targetFound ??= this.strings.some((text) => TARGET_TEXT.test(text)));
+    return (this.targetFound ??= this.strings.some(this.tests.target));
   }
 
   get emptyHost(): boolean {
-    return (this.emptyHostFound ??= this.strings.some((text) => EMPTY_HOST_TEXT.test(text)));
+    return (this.emptyHostFound ??= this.strings.some(this.tests.hostPort));
   }
 
   /** Names written as calls (or renamed by an import): `run` for a whole name, `*Server` for a suffix. */
@@ -260,11 +305,28 @@ class ScanFacts {
       if (next < 0 || (text[next] !== "(" && !isAsKeyword(text, next))) continue;
       if (text[next] === "(" && isDefinedName(text, match.index)) continue;
       const name = match[1] ?? match[2]!;
-      if (match[1]) names.add(name);
+      const keys = match[1] ? [name] : [];
       // A match hides the shorter names it ends with (`TCPServer`, a twisted name, hides `*Server`).
-      for (const suffix of catalogueNames.suffixes) if (name.endsWith(suffix)) names.add(`*${suffix}`);
+      for (const suffix of catalogueNames.suffixes) if (name.endsWith(suffix)) keys.push(`*${suffix}`);
+      for (const key of keys) {
+        names.add(key);
+        if (text[next] !== "(") this.renamedNames.add(key);
+        else this.callOpenings.set(key, [...(this.callOpenings.get(key) ?? []), next]);
+      }
     }
     return (this.calledNames = names);
+  }
+
+  /** Where the calls of these names open their arguments; undefined when a name is renamed by an import. */
+  openings(keys: readonly string[]): number[] | undefined {
+    const called = this.called;
+    const found: number[] = [];
+    for (const key of keys) {
+      if (!called.has(key)) continue;
+      if (this.renamedNames.has(key)) return undefined;
+      found.push(...(this.callOpenings.get(key) ?? []));
+    }
+    return found;
   }
 }
 
@@ -278,19 +340,28 @@ class ScanFacts {
 class TextFacts {
   readonly raw: ScanFacts;
   private lexedFacts?: ScanFacts;
+  private lexedSource?: LexedSource;
+  private hostFlow?: HostFlow;
 
   constructor(
     readonly text: string,
     readonly version: number,
   ) {
-    this.raw = new ScanFacts([text], text);
+    this.raw = new ScanFacts([text], text, RAW_TESTS);
   }
 
   /** The lexed view; the raw one again when a string never ends (the parser must judge that file). */
   get lexed(): ScanFacts {
     if (this.lexedFacts) return this.lexedFacts;
-    const lexed = lexPython(this.text);
-    return (this.lexedFacts = lexed ? new ScanFacts(lexed.strings, lexed.code) : this.raw);
+    this.lexedSource = lexPython(this.text);
+    return (this.lexedFacts = this.lexedSource ? new ScanFacts(this.lexedSource.strings, this.lexedSource.code, LITERAL_TESTS) : this.raw);
+  }
+
+  /** How literals may flow to calls in the lexed text; undefined when it could not be lexed. */
+  get flow(): HostFlow | undefined {
+    if (this.hostFlow) return this.hostFlow;
+    if (this.lexed === this.raw || !this.lexedSource) return undefined;
+    return (this.hostFlow = new HostFlow(this.lexedSource));
   }
 }
 
@@ -346,7 +417,8 @@ function catalogueFilter(apis: readonly BindingApi[], needles: RegExp): (text: s
     const needle = api.needle;
     if (needle) tests.push(typeof needle === "function" ? needle : (text) => needle.test(text));
     if (!keys && tests.length === 0) tests.push((text) => needles.test(text));
-    return { keys, tests, hostPort: api.hostPort !== undefined };
+    const positions = [api.host, api.address, api.hostPort].filter((position) => position !== undefined);
+    return { keys, tests, hostPort: api.hostPort !== undefined, positions };
   });
   catalogueNames.version++;
   const passes = (facts: ScanFacts, { keys, hostPort }: (typeof perApi)[number]): boolean =>
@@ -355,7 +427,17 @@ function catalogueFilter(apis: readonly BindingApi[], needles: RegExp): (text: s
     const facts = textFacts(text);
     // The raw view first: it is cheap and most files fail it; the lexed one only for the rest.
     const possible = perApi.filter((api) => passes(facts.raw, api) && api.tests.every((test) => test(text)));
-    return possible.length > 0 && possible.some((api) => passes(facts.lexed, api));
+    if (possible.length === 0) return false;
+    const lexed = possible.filter((api) => passes(facts.lexed, api));
+    if (lexed.length === 0) return false;
+    // Last, whether a target literal can flow into one of those calls at all.
+    const flow = facts.flow;
+    if (!flow) return true;
+    return lexed.some((api) => {
+      const openings = api.keys && facts.lexed.openings(api.keys);
+      if (!openings) return true;
+      return flow.mayReach(openings, api.positions, api.hostPort ? LITERAL_TESTS.hostPort : LITERAL_TESTS.target);
+    });
   };
 }
 

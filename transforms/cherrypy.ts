@@ -3,7 +3,7 @@
 import type { Transform } from "../src/transform.js";
 import type { Finding, SyntaxNode } from "../src/types.js";
 import type { Analysis } from "../src/analysis/index.js";
-import { TARGET_TEXT } from "../src/transform.js";
+import { mayHoldHostLiteral } from "../src/transform.js";
 import { buildFinding } from "../src/rewrite.js";
 import { stringParts } from "../src/analysis/syntax.js";
 
@@ -40,7 +40,7 @@ function hostExpressions(analysis: Analysis): SyntaxNode[] {
 const cherrypy: Transform = {
   id: RULE,
   summary: "CherryPy `server.socket_host` configured to all interfaces",
-  mayMatch: (text) => text.includes("socket_host") && TARGET_TEXT.test(text),
+  mayMatch: (text) => text.includes("socket_host") && mayHoldHostLiteral(text, "target"),
   find(analysis) {
     const findings: Finding[] = [];
     for (const expression of hostExpressions(analysis)) {

@@ -3,7 +3,7 @@
 import type { Transform } from "../src/transform.js";
 import type { Analysis } from "../src/analysis/index.js";
 import type { Finding, SyntaxNode } from "../src/types.js";
-import { TARGET_TEXT } from "../src/transform.js";
+import { mayHoldHostLiteral } from "../src/transform.js";
 import { tokenFollows } from "../src/analysis/locate.js";
 import { buildFinding } from "../src/rewrite.js";
 import { unparenthesize } from "../src/analysis/syntax.js";
@@ -24,12 +24,6 @@ const SETTINGS = new Set([
   "worker_tmp_dir", "limit_request_line", "certfile", "keyfile", "reload", "chdir",
   "on_starting", "when_ready", "pre_fork", "post_fork", "post_worker_init", "worker_int", "worker_abort", "on_exit",
 ]);
-
-/**
- * Text a gunicorn finding needs beyond TARGET_TEXT: an empty host before a port (`":8000"`,
- * `f":{port}"`) or the host `0` with a port (`"0:8000"`).
- */
-const EMPTY_HOST_TEXT = /["']0?:/;
 
 /** The name `bind` where a binding puts it: before `=`, `:`, `+=`, or inside a target list. */
 const BIND_TARGET = tokenFollows(/\bbind/, /[=:,)\]]|\+=/);
@@ -60,7 +54,8 @@ const gunicorn: Transform = {
   id: RULE,
   summary: "gunicorn config `bind = \"0.0.0.0:8000\"` (string, list, environment default)",
   // `bind` as an assignment target (`bind =`, `bind: str =`, `bind +=`, `bind, workers =`, `as bind:`).
-  mayMatch: (text) => BIND_TARGET(text) && (TARGET_TEXT.test(text) || EMPTY_HOST_TEXT.test(text)),
+  // And a literal that reads as a "host:port" on an all-interfaces host (`"0.0.0.0:8000"`, `":8000"`).
+  mayMatch: (text) => BIND_TARGET(text) && mayHoldHostLiteral(text, "hostPort"),
   find(analysis) {
     const values = boundValues(analysis);
     if (values.length === 0 || !isGunicornConfig(analysis)) return [];

@@ -1,0 +1,341 @@
+// The prefilter's sharpest test, asked only of files whose code holds both a target literal and a
+// call a catalogue may match: can some target literal reach the arguments of one of those calls?
+// It follows what the analysis follows (src/analysis/hosts.ts) on the text, over-approximating:
+//
+//   - only the call's arguments in a host position count, as the analysis picks them: the keyword
+//     if given, else the positional argument at the index (none past a `*args`);
+//   - a target literal inside such an argument reaches the call;
+//   - a word in such an argument (`HOST`, `self.host`, `args.host`) reaches back to every value
+//     that word may be bound to: after it, what follows its `=` or `:` up to the next comma or
+//     closing bracket (an assignment, a parameter default, an annotated name, a keyword argument,
+//     a dict entry); before a line's top-level `=` (`HOST, PORT = "", 80`), the rest of the line;
+//     and, for argparse and click, every line naming `add_argument`/`option`/`argument` whose
+//     string literals hold the word (`"--bind-host"` gives `bind_host`);
+//   - every word in a value reached that way reaches back in turn (`HOST = DEFAULT`).
+//
+// Scopes, types and call shapes are ignored, so the test says "maybe" more often than the analysis
+// finds a host, never less: it only lets the engine skip parsing files whose targets are all
+// elsewhere (`"".join(...)`, `x == ""`, docstrings) — most Python files hold an empty string.
+import type { LexedSource } from "./python-lexer.js";
+
+/** Python keywords: never names, so never followed. */
+const KEYWORDS = new Set(
+  "false none true and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield".split(
+    " ",
+  ),
+);
+
+const WORD = /(?<![\w\u0080-\uffff])[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*/g;
+/** A word followed (past spaces, line breaks and continuations) by `=` but not `==`, or by `:`. */
+const BOUND_WORD = /(?<![\w\u0080-\uffff])([A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)(?=[\s\\]*(?:=(?!=)|:))/g;
+/** What the line scan stops at: brackets, line breaks, continuations, and `=`. */
+const STRUCTURE = /[()[\]{}\\\r\n=]/g;
+/** Characters that make a following `=` part of another operator (`<=`, `+=`, `:=`...). */
+const OPERATOR_BEFORE_EQUALS = new Set(["=", "!", "<", ">", ":", "+", "-", "*", "/", "%", "&", "|", "^", "@", "~"]);
+/** Lines whose string literals may name an argparse dest or a click parameter. */
+const OPTION_CALL = /(?<![\w\u0080-\uffff])(?:add_argument|option|argument)(?![\w\u0080-\uffff])/;
+
+/** An argument position a host may be given in (`BindingApi.host`, `.address`, `.hostPort`). */
+export interface HostPosition {
+  index?: number;
+  keyword?: string;
+}
+
+/** A keyword argument's name, at the start of an argument (`host = ...`, not `host == ...`). */
+const KEYWORD_ARGUMENT = /^[\s\\]*([A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)[\s\\]*=(?!=)/;
+
+/** The logical lines of a lexed source and what binds where: built once per file, on first need. */
+export class HostFlow {
+  /** Start offsets of the logical lines (a line continues past brackets and backslashes). */
+  private readonly lineStarts: number[] = [];
+  /** Per `(`: the offset of its `)`, or the text's length when it is never closed. */
+  private readonly closing = new Map<number, number>();
+  /** Word (lower-cased) → where its values start: just past its `=` or `:`, or a line's top-level `=`. */
+  private readonly bindings = new Map<string, number[]>();
+  /** Lines holding a literal that passes the target test, per test. */
+  private readonly targetLines = new Map<(literal: string) => boolean, Set<number>>();
+
+  constructor(private readonly lexed: LexedSource) {
+    this.scanLines();
+    this.indexBindings();
+  }
+
+  /**
+   * True when a literal passing `isTarget` may reach a host position of a call whose `(` is at one
+   * of `openings` (offsets in the text).
+   */
+  mayReach(openings: readonly number[], positions: readonly HostPosition[], isTarget: (literal: string) => boolean): boolean {
+    const { bare } = this.lexed;
+    const targets = this.linesWithTarget(isTarget);
+    if (targets.size === 0) return false;
+    const words = new Set<string>();
+    const pending: string[] = [];
+    const add = (word: string): void => {
+      const key = word.toLowerCase();
+      if (KEYWORDS.has(key) || words.has(key)) return;
+      words.add(key);
+      pending.push(key);
+    };
+    for (const open of openings) {
+      // A `(` blanked in the bare text sits in an f-string's replacement field: too odd to reason about.
+      if (bare[open] !== "(") return true;
+      const close = this.closing.get(open) ?? bare.length;
+      for (const [start, end] of this.hostArguments(open, close, positions)) {
+        if (this.hasTargetBetween(start, end, isTarget)) return true;
+        this.valueWords(start, end, add);
+      }
+    }
+    const visited = new Set<number>();
+    let optionLines: Map<string, number[]> | undefined;
+    while (pending.length > 0) {
+      const word = pending.pop()!;
+      for (const start of this.bindings.get(word) ?? []) {
+        if (visited.has(start)) continue;
+        visited.add(start);
+        const end = this.valueEnd(start);
+        if (this.hasTargetBetween(start, end, isTarget)) return true;
+        this.valueWords(start, end, add);
+      }
+      optionLines ??= this.optionLineWords();
+      for (const line of optionLines.get(word) ?? []) {
+        const start = this.lineStarts[line]!;
+        if (visited.has(start)) continue;
+        visited.add(start);
+        if (targets.has(line)) return true;
+        this.valueWords(start, this.lineStarts[line + 1] ?? bare.length, add);
+      }
+    }
+    return false;
+  }
+
+  /**
+   * The words between two offsets that may hold a value the analysis follows: not keywords, not an
+   * object (`self` in `self.host`: the analysis follows the attribute), not a callee (a call's
+   * result is never followed, except the environment lookups whose arguments are words here too),
+   * and not a name being bound or a keyword argument's name (`x =`, `host=`, `x:`).
+   */
+  private valueWords(start: number, end: number, add: (word: string) => void): void {
+    const { bare } = this.lexed;
+    WORD.lastIndex = start;
+    for (let match = WORD.exec(bare); match && match.index < end; match = WORD.exec(bare)) {
+      const next = nextToken(bare, match.index + match[0].length);
+      const c = bare[next];
+      if (c === "." || c === "(" || c === ":" || (c === "=" && bare[next + 1] !== "=")) continue;
+      add(match[0]);
+    }
+  }
+
+  /**
+   * The ranges of a call's arguments that sit in one of `positions`, as `argumentAt` picks them:
+   * a keyword's value if that keyword is given, else the positional argument at the index, where
+   * positions are counted up to the first `*args`. All of them when `positions` is empty.
+   */
+  private hostArguments(open: number, close: number, positions: readonly HostPosition[]): Array<[number, number]> {
+    if (positions.length === 0) return [[open, close]];
+    const { bare } = this.lexed;
+    const positional: Array<[number, number]> = [];
+    const keywords = new Map<string, [number, number]>();
+    let splatSeen = false;
+    let depth = 0;
+    let start = open + 1;
+    for (let at = open + 1; at <= close; at++) {
+      const c = bare[at];
+      if (at < close && (c === "(" || c === "[" || c === "{")) depth++;
+      else if (at < close && (c === ")" || c === "]" || c === "}")) depth--;
+      else if (at === close || (c === "," && depth === 0)) {
+        const piece = bare.slice(start, at);
+        const keyword = KEYWORD_ARGUMENT.exec(piece);
+        const first = piece.trimStart()[0];
+        if (keyword) keywords.set(keyword[1]!, [start + keyword[0].length, at]);
+        else if (first === "*" && piece.trimStart()[1] !== "*") splatSeen = true;
+        else if (first !== undefined && first !== "*" && !splatSeen) positional.push([start, at]);
+        start = at + 1;
+      }
+    }
+    const chosen: Array<[number, number]> = [];
+    for (const { index, keyword } of positions) {
+      const range = (keyword !== undefined ? keywords.get(keyword) : undefined) ?? (index !== undefined ? positional[index] : undefined);
+      if (range) chosen.push(range);
+    }
+    return chosen;
+  }
+
+  /** Splits the bare text into logical lines, and pairs each `(` with its `)`. */
+  private scanLines(): void {
+    const { bare } = this.lexed;
+    const opens: number[] = [];
+    let depth = 0;
+    this.lineStarts.push(0);
+    STRUCTURE.lastIndex = 0;
+    for (let match = STRUCTURE.exec(bare); match; match = STRUCTURE.exec(bare)) {
+      const at = match.index;
+      switch (match[0]) {
+        case "(":
+        case "[":
+        case "{":
+          depth++;
+          opens.push(at);
+          break;
+        case ")":
+        case "]":
+        case "}": {
+          if (depth > 0) depth--;
+          const open = opens.pop();
+          if (open !== undefined && bare[open] === "(") this.closing.set(open, at);
+          break;
+        }
+        case "\\":
+          // A continuation joins the next physical line: skip its line break.
+          if (bare.startsWith("\r\n", at + 1)) STRUCTURE.lastIndex = at + 3;
+          else if (bare[at + 1] === "\n" || bare[at + 1] === "\r") STRUCTURE.lastIndex = at + 2;
+          break;
+        case "\r":
+        case "\n":
+          if (depth === 0) this.lineStarts.push(at + 1);
+          break;
+      }
+    }
+  }
+
+  /**
+   * Word → where the values it may be bound to start: past its own `=` or `:`, and, for the words
+   * before a line's top-level `=` that are not an object (`self` in `self.x =`) or subscripted
+   * (`env` in `env["X"] =`), past that `=`.
+   */
+  private indexBindings(): void {
+    const { bare } = this.lexed;
+    const bindAt = (word: string, start: number): void => {
+      const key = word.toLowerCase();
+      const starts = this.bindings.get(key);
+      if (!starts) this.bindings.set(key, [start]);
+      else if (starts[starts.length - 1] !== start) starts.push(start);
+    };
+    BOUND_WORD.lastIndex = 0;
+    for (let match = BOUND_WORD.exec(bare); match; match = BOUND_WORD.exec(bare)) {
+      bindAt(match[1]!, nextToken(bare, match.index + match[0].length) + 1);
+    }
+    for (let index = 0; index < this.lineStarts.length; index++) {
+      const start = this.lineStarts[index]!;
+      const equals = this.topLevelAssignment(start, this.lineStarts[index + 1] ?? bare.length);
+      if (equals < 0) continue;
+      WORD.lastIndex = start;
+      for (let match = WORD.exec(bare); match && match.index < equals; match = WORD.exec(bare)) {
+        const next = bare[nextToken(bare, match.index + match[0].length)];
+        if (next !== "." && next !== "[") bindAt(match[0], equals + 1);
+      }
+    }
+  }
+
+  /**
+   * Where a value starting at `start` ends: at a comma or closing bracket outside the brackets it
+   * opens, or at the end of its logical line.
+   */
+  private valueEnd(start: number): number {
+    const { bare } = this.lexed;
+    const lineEnd = this.lineStarts[this.lineAt(start, 0) + 1] ?? bare.length;
+    let depth = 0;
+    for (let at = start; at < lineEnd; at++) {
+      const c = bare[at];
+      if (c === "(" || c === "[" || c === "{") depth++;
+      else if (c === ")" || c === "]" || c === "}") {
+        if (depth === 0) return at;
+        depth--;
+      } else if (c === "," && depth === 0) return at;
+    }
+    return lineEnd;
+  }
+
+  /** The offset of the line's first `=` outside brackets that is an assignment, or -1. */
+  private topLevelAssignment(start: number, end: number): number {
+    const { bare } = this.lexed;
+    let depth = 0;
+    for (let at = start; at < end; at++) {
+      const c = bare[at];
+      if (c === "(" || c === "[" || c === "{") depth++;
+      else if ((c === ")" || c === "]" || c === "}") && depth > 0) depth--;
+      else if (c === "=" && depth === 0 && !OPERATOR_BEFORE_EQUALS.has(bare[at - 1]!) && bare[at + 1] !== "=") return at;
+    }
+    return -1;
+  }
+
+  /** Word → lines of `add_argument`/`option`/`argument` calls whose string literals name it. */
+  private optionLineWords(): Map<string, number[]> {
+    const { bare, strings, stringStarts } = this.lexed;
+    const found = new Map<string, number[]>();
+    const isOptionLine = new Map<number, boolean>();
+    let line = 0;
+    for (let i = 0; i < strings.length; i++) {
+      line = this.lineAt(stringStarts[i]!, line);
+      let option = isOptionLine.get(line);
+      if (option === undefined) {
+        option = OPTION_CALL.test(bare.slice(this.lineStarts[line]!, this.lineStarts[line + 1] ?? bare.length));
+        isOptionLine.set(line, option);
+      }
+      if (!option) continue;
+      // `--bind-host` is the dest `bind_host`: dashes between word characters become underscores.
+      const text = strings[i]!.replace(/(?<=[\w\u0080-\uffff])-(?=[\w\u0080-\uffff])/g, "_");
+      for (const match of text.matchAll(WORD)) {
+        const key = match[0].toLowerCase();
+        const lines = found.get(key);
+        if (!lines) found.set(key, [line]);
+        else if (lines[lines.length - 1] !== line) lines.push(line);
+      }
+    }
+    return found;
+  }
+
+  private linesWithTarget(isTarget: (literal: string) => boolean): Set<number> {
+    let lines = this.targetLines.get(isTarget);
+    if (lines) return lines;
+    lines = new Set<number>();
+    let line = 0;
+    this.lexed.strings.forEach((literal, i) => {
+      if (!isTarget(literal)) return;
+      line = this.lineAt(this.lexed.stringStarts[i]!, line);
+      lines!.add(line);
+    });
+    this.targetLines.set(isTarget, lines);
+    return lines;
+  }
+
+  private hasTargetBetween(open: number, close: number, isTarget: (literal: string) => boolean): boolean {
+    const { strings, stringStarts } = this.lexed;
+    for (let i = firstAtOrAfter(stringStarts, open); i < stringStarts.length && stringStarts[i]! < close; i++) {
+      if (isTarget(strings[i]!)) return true;
+    }
+    return false;
+  }
+
+  /** The line holding `offset`; `from` is a line at or before it (offsets are asked in order). */
+  private lineAt(offset: number, from: number): number {
+    const starts = this.lineStarts;
+    if (offset < (starts[from] ?? 0)) from = 0;
+    let low = from;
+    let high = starts.length;
+    while (low < high - 1) {
+      const middle = (low + high) >>> 1;
+      if (starts[middle]! <= offset) low = middle;
+      else high = middle;
+    }
+    return low;
+  }
+}
+
+/** The offset of the first character at or after `at` that is not a space, a line break or a continuation. */
+function nextToken(bare: string, at: number): number {
+  let i = at;
+  for (let c = bare[i]; c === " " || c === "\t" || c === "\f" || c === "\r" || c === "\n" || c === "\\"; c = bare[++i]);
+  return i;
+}
+
+/** The index of the first value >= `at` in a sorted array. */
+function firstAtOrAfter(sorted: readonly number[], at: number): number {
+  let low = 0;
+  let high = sorted.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (sorted[middle]! < at) low = middle + 1;
+    else high = middle;
+  }
+  return low;
+}

@@ -1,0 +1,135 @@
+// The prefilter's flow test (src/host-flow.ts): whether a target literal may reach a call's
+// arguments, judged on the lexed text. It must say yes for every way the analysis follows a host
+// (src/analysis/hosts.ts, names.ts, cli-args.ts) — else a finding is silently skipped — and it
+// should say no for the empty strings most files hold for other reasons, or it saves nothing.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { lexPython } from "../src/python-lexer.js";
+import { HostFlow, type HostPosition } from "../src/host-flow.js";
+import { isTargetValue, parseHostPort } from "../src/analysis/syntax.js";
+import { scanText } from "../src/engine.js";
+import { transforms } from "../transforms/index.js";
+import { DEFAULT_REWRITE } from "../src/types.js";
+
+const body = (literal: string): string => (/^('''|""")/.test(literal) && literal.length >= 6 ? literal.slice(3, -3) : literal.slice(1, -1));
+const isTarget = (literal: string): boolean => isTargetValue(body(literal));
+const isHostPort = (literal: string): boolean => parseHostPort(body(literal)) !== undefined;
+
+/**
+ * Whether a target may reach the call written as `call` (its last occurrence) in `source`, in one
+ * of `positions` (none given: any argument).
+ */
+function reaches(source: string, call: string, test = isTarget, positions: HostPosition[] = []): boolean {
+  const lexed = lexPython(source);
+  assert.ok(lexed, "the source lexes");
+  const at = source.lastIndexOf(call);
+  assert.ok(at >= 0, `${call} is in the source`);
+  const open = source.indexOf("(", at);
+  return new HostFlow(lexed).mayReach([open], positions, test);
+}
+
+const yes = (source: string, call: string, test = isTarget, positions: HostPosition[] = []): void =>
+  assert.equal(reaches(source, call, test, positions), true, source);
+const no = (source: string, call: string, test = isTarget, positions: HostPosition[] = []): void =>
+  assert.equal(reaches(source, call, test, positions), false, source);
+
+test("a target literal inside the call's parentheses reaches it, however nested or split", () => {
+  yes('s.bind(("", 80))\n', "s.bind");
+  yes("s.bind(\n    (  # host\n        '0.0.0.0',\n        80,\n    )\n)\n", "s.bind");
+  yes('app.run(host=os.environ.get("HOST", "::"))\n', "app.run");
+});
+
+test("through names: assignment, chains, tuples, unpacking, annotations, continuations", () => {
+  yes('HOST = ""\ns.bind((HOST, 80))\n', "s.bind");
+  yes('DEFAULT = "0.0.0.0"\nHOST = DEFAULT\nADDR = (HOST, 80)\ns.bind(ADDR)\n', "s.bind");
+  yes('A = HOST = ""\ns.bind((HOST, 80))\n', "s.bind");
+  yes('HOST, PORT = "", 80\ns.bind((HOST, PORT))\n', "s.bind");
+  yes('(HOST, PORT) = ("", 80)\ns.bind((HOST, PORT))\n', "s.bind");
+  yes('HOST: str = ""\ns.bind((HOST, 80))\n', "s.bind");
+  yes('HOST = \\\n    ""\ns.bind((HOST, 80))\n', "s.bind");
+  yes('HOST = (\n    ""\n)\ns.bind((HOST, 80))\n', "s.bind");
+  yes('if True: HOST = ""\ns.bind((HOST, 80))\n', "s.bind");
+  yes('s.bind(((h := ""), 80))\n', "s.bind");
+});
+
+test("through parameter defaults, self and class attributes", () => {
+  yes('def serve(host=""):\n    s.bind((host, 80))\n', "s.bind");
+  yes('def serve(host: str = "0.0.0.0",\n          port=80):\n    s.bind((host, port))\n', "s.bind");
+  yes(
+    'class S:\n    def __init__(self, host=""):\n        self.host = host\n    def go(self):\n        self.sock.bind((self.host, 80))\n',
+    "self.sock.bind",
+  );
+  yes('class S:\n    HOST = "::"\n    def go(self):\n        app.run(host=self.HOST)\n', "app.run");
+  yes('serve = lambda host="": s.bind((host, 80))\n', "s.bind");
+});
+
+test("through environment defaults, `or`, conditionals and typer options", () => {
+  yes('HOST = os.environ.get("HOST", "")\napp.run(host=HOST)\n', "app.run");
+  yes('FALLBACK = "0.0.0.0"\nHOST = os.getenv("HOST", FALLBACK)\napp.run(host=HOST)\n', "app.run");
+  yes('HOST = args.host or ""\napp.run(host=HOST)\n', "app.run");
+  yes('HOST = "" if docker else "127.0.0.1"\napp.run(host=HOST)\n', "app.run");
+  yes('def main(host: str = typer.Option("0.0.0.0")):\n    uvicorn.run(app, host=host)\n', "uvicorn.run");
+});
+
+test("through argparse and click options: dests from option strings, dashes as underscores", () => {
+  yes('p.add_argument("--bind-host", default="")\nargs = p.parse_args()\napp.run(host=args.bind_host)\n', "app.run");
+  yes('p.add_argument("-H", dest="host", default="0.0.0.0")\nargs = p.parse_args()\napp.run(host=args.host)\n', "app.run");
+  yes('DEFAULT = ""\np.add_argument("--host", default=DEFAULT)\nargs = p.parse_args()\napp.run(host=args.host)\n', "app.run");
+  yes('p.add_argument(\n    "--host",\n    default\n    ="",\n)\nargs = p.parse_args()\napp.run(host=args.host)\n', "app.run");
+  yes('@click.option("--HOST", default="0.0.0.0")\ndef main(host):\n    app.run(host=host)\n', "app.run");
+});
+
+test("only the argument in a host position counts: the keyword if given, else the index, none past *args", () => {
+  const host: HostPosition[] = [{ index: 0, keyword: "host" }];
+  yes('app.run("", 5000)\n', "app.run", isTarget, host);
+  yes('app.run(port=5000, host="")\n', "app.run", isTarget, host);
+  yes('app.run(\n    host\n    = "")\n', "app.run", isTarget, host);
+  yes('H = ""\napp.run(H)\n', "app.run", isTarget, host);
+  yes('app.run(**options, host="")\n', "app.run", isTarget, host);
+  no('app.run(cmd, executable="")\n', "app.run", isTarget, host);
+  no('E = ""\nsubprocess.run(cmd, executable=E)\n', "subprocess.run", isTarget, host);
+  no('app.run(*args, "")\n', "app.run", isTarget, host);
+  no('app.run("127.0.0.1", host="")\n', "app.run", isTarget, [{ index: 0 }]);
+  // The keyword wins over the index, as argumentAt decides.
+  no('app.run("", host="127.0.0.1")\n', "app.run", isTarget, host);
+  // A tuple in the first position is one argument; the second position is the port.
+  yes('s.bind(("", 80), flags)\n', "s.bind", isTarget, [{ index: 0 }]);
+  no('s.bind((h, 80), "")\n', "s.bind", isTarget, [{ index: 0 }]);
+  // Several positions: any of them.
+  yes('loop.create_server(f, "", 80)\n', "loop.create_server", isTarget, [{ index: 1, keyword: "host" }, { keyword: "local_addr" }]);
+});
+
+test('"host:port" literals count for host:port positions only', () => {
+  yes('server.add_insecure_port("[::]:50051")\n', "server.add_insecure_port", isHostPort);
+  yes('LISTEN = "0.0.0.0:%d" % port\nwaitress.serve(app, listen=LISTEN)\n', "waitress.serve", isHostPort);
+  no('server.add_insecure_port("[::]:50051")\n', "server.add_insecure_port", isTarget);
+});
+
+test("when unsure it says yes: a call in an f-string's field, a call never closed", () => {
+  yes('x = f"{s.bind((HOST, 80))}"\nHOST = ""\n', "s.bind");
+  yes('s.bind((HOST, 80)\nHOST = ""\n', "s.bind");
+});
+
+test("empty strings used otherwise do not reach the call", () => {
+  no('sep = "".join(parts)\nif name == "":\n    pass\nHOST = "localhost"\napp.run(host=HOST)\n', "app.run");
+  no('"""Serves on 0.0.0.0 by default."""\nHOST = "127.0.0.1"  # not ""\napp.run(host=HOST)\n', "app.run");
+  no('label.config(text="")\nHOST = "127.0.0.1"\napp.run(host=HOST)\n', "app.run");
+});
+
+test("objects, callees and the names being bound are not followed back", () => {
+  // `cfg.host` is never traced through `cfg`; a call's result is never traced; `x = ...` is followed by its value only.
+  no('cfg = {"host": ""}\napp.run(host=cfg.host)\n', "app.run");
+  no('def pick():\n    return ""\nHOST = pick()\napp.run(host=HOST)\n', "app.run");
+  no('HOST = PORT = 8000\nPORT = ""\nTIMEOUT = PORT\napp.run(host=HOST)\n', "app.run");
+});
+
+test("the whole prefilter keeps a Python 3.12 f-string file the lexer gives up on, and finds its bind", () => {
+  const text = 'import socket\ns = socket.socket()\nprint(f"{d["#"]}"); s.bind(("0.0.0.0", 80))\n';
+  assert.equal(lexPython(text), undefined);
+  const scanned = scanText({ path: "new.py", text, eol: "\n" }, transforms, DEFAULT_REWRITE);
+  assert.equal(scanned.parsed, true);
+  assert.deepEqual(
+    scanned.findings.map((finding) => [finding.rule, finding.status]),
+    [["socket-bind", "fixable"]],
+  );
+});
