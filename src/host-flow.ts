@@ -4,7 +4,9 @@
 //
 //   - only the call's arguments in a host position count, as the analysis picks them: the keyword
 //     if given, else the positional argument at the index (none past a `*args`);
-//   - a target literal inside such an argument reaches the call;
+//   - a target literal inside such an argument reaches the call, unless it is a dict key or an
+//     argument of a call nested in it (a call's result is never followed) other than an
+//     environment lookup (`os.environ.get`, `os.getenv`) or a typer `Option`/`Argument`;
 //   - a word in such an argument (`HOST`, `self.host`, `args.host`) reaches back to every value
 //     that word may be bound to: after it, what follows its `=` or `:` up to the next comma or
 //     closing bracket (an assignment, a parameter default, an annotated name, a keyword argument,
@@ -50,6 +52,8 @@ export class HostFlow {
   private readonly lineStarts: number[] = [];
   /** Per `(`: the offset of its `)`, or the text's length when it is never closed. */
   private readonly closing = new Map<number, number>();
+  /** The parentheses of calls whose arguments never reach a host, by opening offset: [open, close]. */
+  private readonly opaqueCalls: Array<[number, number]> = [];
   /** Word (lower-cased) → where its values start: just past its `=` or `:`, or a line's top-level `=`. */
   private readonly bindings = new Map<string, number[]>();
   /** Lines holding a literal that passes the target test, per test. */
@@ -57,14 +61,15 @@ export class HostFlow {
 
   constructor(private readonly lexed: LexedSource) {
     this.scanLines();
+    this.opaqueCalls.sort((a, b) => a[0] - b[0]);
     this.indexBindings();
   }
 
   /**
    * True when a literal passing `isTarget` may reach a host position of a call whose `(` is at one
-   * of `openings` (offsets in the text).
+   * of `openings` (offsets in the text), or a name in `names` (gunicorn's `bind`).
    */
-  mayReach(openings: readonly number[], positions: readonly HostPosition[], isTarget: (literal: string) => boolean): boolean {
+  mayReach(openings: readonly number[], positions: readonly HostPosition[], isTarget: (literal: string) => boolean, names: readonly string[] = []): boolean {
     const { bare } = this.lexed;
     const targets = this.linesWithTarget(isTarget);
     if (targets.size === 0) return false;
@@ -76,6 +81,7 @@ export class HostFlow {
       words.add(key);
       pending.push(key);
     };
+    for (const name of names) add(name);
     for (const open of openings) {
       // A `(` blanked in the bare text sits in an f-string's replacement field: too odd to reason about.
       if (bare[open] !== "(") return true;
@@ -102,7 +108,8 @@ export class HostFlow {
         if (visited.has(start)) continue;
         visited.add(start);
         if (targets.has(line)) return true;
-        this.valueWords(start, this.lineStarts[line + 1] ?? bare.length, add);
+        // The option's `default=` is an argument of the call: followed, unlike other calls'.
+        this.valueWords(start, this.lineStarts[line + 1] ?? bare.length, add, true);
       }
     }
     return false;
@@ -114,10 +121,12 @@ export class HostFlow {
    * result is never followed, except the environment lookups whose arguments are words here too),
    * and not a name being bound or a keyword argument's name (`x =`, `host=`, `x:`).
    */
-  private valueWords(start: number, end: number, add: (word: string) => void): void {
+  private valueWords(start: number, end: number, add: (word: string) => void, intoCalls = false): void {
     const { bare } = this.lexed;
+    const hidden = intoCalls ? () => false : this.insideOpaqueCall(start);
     WORD.lastIndex = start;
     for (let match = WORD.exec(bare); match && match.index < end; match = WORD.exec(bare)) {
+      if (hidden(match.index)) continue;
       const next = nextToken(bare, match.index + match[0].length);
       const c = bare[next];
       if (c === "." || c === "(" || c === ":" || (c === "=" && bare[next + 1] !== "=")) continue;
@@ -131,7 +140,7 @@ export class HostFlow {
    * positions are counted up to the first `*args`. All of them when `positions` is empty.
    */
   private hostArguments(open: number, close: number, positions: readonly HostPosition[]): Array<[number, number]> {
-    if (positions.length === 0) return [[open, close]];
+    if (positions.length === 0) return [[open + 1, close]];
     const { bare } = this.lexed;
     const positional: Array<[number, number]> = [];
     const keywords = new Map<string, [number, number]>();
@@ -164,6 +173,7 @@ export class HostFlow {
   private scanLines(): void {
     const { bare } = this.lexed;
     const opens: number[] = [];
+    const opaque = new Set<number>();
     let depth = 0;
     this.lineStarts.push(0);
     STRUCTURE.lastIndex = 0;
@@ -173,6 +183,7 @@ export class HostFlow {
         case "(":
         case "[":
         case "{":
+          if (match[0] === "(" && this.isOpaqueCall(at)) opaque.add(at);
           depth++;
           opens.push(at);
           break;
@@ -182,6 +193,7 @@ export class HostFlow {
           if (depth > 0) depth--;
           const open = opens.pop();
           if (open !== undefined && bare[open] === "(") this.closing.set(open, at);
+          if (open !== undefined && opaque.has(open)) this.opaqueCalls.push([open, at]);
           break;
         }
         case "\\":
@@ -298,12 +310,62 @@ export class HostFlow {
     return lines;
   }
 
-  private hasTargetBetween(open: number, close: number, isTarget: (literal: string) => boolean): boolean {
-    const { strings, stringStarts } = this.lexed;
-    for (let i = firstAtOrAfter(stringStarts, open); i < stringStarts.length && stringStarts[i]! < close; i++) {
-      if (isTarget(strings[i]!)) return true;
+  /** A target literal between two offsets that is neither a dict key nor inside an opaque call there. */
+  private hasTargetBetween(start: number, end: number, isTarget: (literal: string) => boolean): boolean {
+    const { bare, strings, stringStarts } = this.lexed;
+    const hidden = this.insideOpaqueCall(start);
+    for (let i = firstAtOrAfter(stringStarts, start); i < stringStarts.length && stringStarts[i]! < end; i++) {
+      const at = stringStarts[i]!;
+      if (!isTarget(strings[i]!) || hidden(at) || this.isDictKey(at, strings[i]!.length)) continue;
+      return true;
     }
     return false;
+  }
+
+  /** A literal after `{` or `,` and before `:`: a dict display's key (a lambda's default follows `=`). */
+  private isDictKey(at: number, length: number): boolean {
+    const { bare } = this.lexed;
+    if (bare[nextToken(bare, at + length)] !== ":") return false;
+    let before = at - 1;
+    while (before >= 0 && /[\s\\]/.test(bare[before]!)) before--;
+    return bare[before] === "{" || bare[before] === ",";
+  }
+
+  /**
+   * True for the `(` of a call whose result the analysis never follows into its arguments: a name,
+   * or a `)` or `]`, before it (not a keyword: `in (...)` is no call), and not an environment
+   * lookup or a typer option, whose default argument is followed.
+   */
+  private isOpaqueCall(open: number): boolean {
+    const { bare } = this.lexed;
+    let before = open - 1;
+    while (before >= 0 && /[\s\\]/.test(bare[before]!)) before--;
+    const c = bare[before];
+    if (c === ")" || c === "]") return true;
+    if (c === undefined || !/[\w\u0080-\uffff]/.test(c)) return false;
+    let start = before;
+    while (start > 0 && /[\w\u0080-\uffff]/.test(bare[start - 1]!)) start--;
+    const callee = bare.slice(start, before + 1);
+    if (KEYWORDS.has(callee.toLowerCase()) || /^\d/.test(callee)) return false;
+    if (callee === "getenv" || callee === "Option" || callee === "Argument") return false;
+    return !(callee === "get" && /environ[\s\\]*\.[\s\\]*$/.test(bare.slice(Math.max(0, start - 32), start)));
+  }
+
+  /**
+   * A test of offsets at or after `start`: inside the parentheses of an opaque call that opens at
+   * or after `start`. Asked in increasing order of offsets.
+   */
+  private insideOpaqueCall(start: number): (at: number) => boolean {
+    const calls = this.opaqueCalls;
+    let next = firstOpeningAtOrAfter(calls, start);
+    let hiddenUntil = -1;
+    return (at) => {
+      while (next < calls.length && calls[next]![0] < at) {
+        hiddenUntil = Math.max(hiddenUntil, calls[next]![1]);
+        next++;
+      }
+      return at < hiddenUntil;
+    };
   }
 
   /** The line holding `offset`; `from` is a line at or before it (offsets are asked in order). */
@@ -326,6 +388,18 @@ function nextToken(bare: string, at: number): number {
   let i = at;
   for (let c = bare[i]; c === " " || c === "\t" || c === "\f" || c === "\r" || c === "\n" || c === "\\"; c = bare[++i]);
   return i;
+}
+
+/** The index of the first range opening at or after `at`, in ranges sorted by opening. */
+function firstOpeningAtOrAfter(ranges: ReadonlyArray<[number, number]>, at: number): number {
+  let low = 0;
+  let high = ranges.length;
+  while (low < high) {
+    const middle = (low + high) >>> 1;
+    if (ranges[middle]![0] < at) low = middle + 1;
+    else high = middle;
+  }
+  return low;
 }
 
 /** The index of the first value >= `at` in a sorted array. */

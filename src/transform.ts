@@ -59,6 +59,11 @@ export interface BindingApi {
    * cannot read (`/./`). Without it such an API falls back to the transform's `needles`.
    */
   needle?: RegExp | ((text: string) => boolean);
+  /**
+   * For a `callee` test: it only ever accepts a class defined in this file (`class Proxy(...)`
+   * called as `Proxy(...)`), so the prefilter can find its calls by those classes' names.
+   */
+  localClass?: boolean;
   message: string;
 }
 
@@ -237,6 +242,15 @@ export function mayHoldHostLiteral(text: string, kind: keyof LiteralTests): bool
   return holds(facts.raw) && holds(facts.lexed);
 }
 
+/**
+ * For transforms outside the catalogues: whether a literal `mayHoldHostLiteral` accepts may be a
+ * value of the name (gunicorn's `bind = ...`), through the names it is bound to in turn.
+ */
+export function mayReachName(text: string, name: string, kind: keyof LiteralTests): boolean {
+  const flow = textFacts(text).flow;
+  return !flow || flow.mayReach([], [], LITERAL_TESTS[kind], [name]);
+}
+
 /** How the prefilter can find calls of a callee: its possible names, whole or as a name's suffix. */
 interface CalleeText {
   names: string[];
@@ -317,6 +331,24 @@ class ScanFacts {
     return (this.calledNames = names);
   }
 
+  /** Where calls of the classes a `class` statement defines here open their arguments. */
+  localClassOpenings(): number[] {
+    const text = this.code;
+    const names = new Set<string>();
+    CLASS_NAME.lastIndex = 0;
+    for (let match = CLASS_NAME.exec(text); match; match = CLASS_NAME.exec(text)) names.add(match[1]!);
+    if (names.size === 0) return [];
+    const openings: number[] = [];
+    const tokens = new TokenLookup(text);
+    NAME_TOKEN.lastIndex = 0;
+    for (let match = NAME_TOKEN.exec(text); match; match = NAME_TOKEN.exec(text)) {
+      if (!names.has(match[0])) continue;
+      const next = tokens.tokenAfter(match.index + match[0].length);
+      if (next >= 0 && text[next] === "(" && !isDefinedName(text, match.index)) openings.push(next);
+    }
+    return openings;
+  }
+
   /** Where the calls of these names open their arguments; undefined when a name is renamed by an import. */
   openings(keys: readonly string[]): number[] | undefined {
     const called = this.called;
@@ -366,6 +398,9 @@ class TextFacts {
 }
 
 const NAME_CHAR = /[\w\u0080-\uffff]/;
+const NAME_TOKEN = /(?<![\w\u0080-\uffff])[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*/g;
+/** The name a `class` statement defines. */
+const CLASS_NAME = /(?<![\w\u0080-\uffff])class[ \t\f]+([A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)/g;
 const DEFINING_KEYWORD = /(?<![\w\u0080-\uffff])(?:def|class)[ \t\f]+$/;
 
 /** True when the name around `at` follows `def` or `class`: `def run(` defines, never calls. */
@@ -418,7 +453,7 @@ function catalogueFilter(apis: readonly BindingApi[], needles: RegExp): (text: s
     if (needle) tests.push(typeof needle === "function" ? needle : (text) => needle.test(text));
     if (!keys && tests.length === 0) tests.push((text) => needles.test(text));
     const positions = [api.host, api.address, api.hostPort].filter((position) => position !== undefined);
-    return { keys, tests, hostPort: api.hostPort !== undefined, positions };
+    return { keys, tests, hostPort: api.hostPort !== undefined, positions, localClass: api.localClass === true };
   });
   catalogueNames.version++;
   const passes = (facts: ScanFacts, { keys, hostPort }: (typeof perApi)[number]): boolean =>
@@ -434,7 +469,7 @@ function catalogueFilter(apis: readonly BindingApi[], needles: RegExp): (text: s
     const flow = facts.flow;
     if (!flow) return true;
     return lexed.some((api) => {
-      const openings = api.keys && facts.lexed.openings(api.keys);
+      const openings = api.keys ? facts.lexed.openings(api.keys) : api.localClass ? facts.lexed.localClassOpenings() : undefined;
       if (!openings) return true;
       return flow.mayReach(openings, api.positions, api.hostPort ? LITERAL_TESTS.hostPort : LITERAL_TESTS.target);
     });

@@ -133,3 +133,37 @@ test("the whole prefilter keeps a Python 3.12 f-string file the lexer gives up o
     [["socket-bind", "fixable"]],
   );
 });
+
+test("from a name instead of a call (gunicorn's `bind`): its values, through the names it is set to", () => {
+  const fromBind = (source: string): boolean => {
+    const lexed = lexPython(source);
+    assert.ok(lexed);
+    return new HostFlow(lexed).mayReach([], [], isHostPort, ["bind"]);
+  };
+  assert.equal(fromBind('ADDRESS = "0.0.0.0:8000"\nbind = ADDRESS\n'), true);
+  assert.equal(fromBind('bind, workers = ":8000", 4\n'), true);
+  assert.equal(fromBind('bind = [os.environ.get("BIND", "[::]:80")]\n'), true);
+  assert.equal(fromBind('sep = ":"\nbind = "127.0.0.1:8000"\n'), false);
+});
+
+test("a call's result is never followed into its arguments, except environment lookups and typer options", () => {
+  const host: HostPosition[] = [{ index: 0, keyword: "host" }];
+  no('app.run(resolve(""))\n', "app.run", isTarget, host);
+  no('HOST = str("")\napp.run(HOST)\n', "app.run", isTarget, host);
+  no('HOST = self.cls("").name\napp.run(HOST)\n', "app.run", isTarget, host);
+  no('HOST = pick(DEFAULT)\nDEFAULT = ""\napp.run(HOST)\n', "app.run", isTarget, host);
+  yes('HOST = os.environ.get("HOST", "")\napp.run(HOST)\n', "app.run", isTarget, host);
+  yes('HOST = os.environ .get("HOST", DEFAULT)\nDEFAULT = ""\napp.run(HOST)\n', "app.run", isTarget, host);
+  yes('HOST = getenv("HOST", "")\napp.run(HOST)\n', "app.run", isTarget, host);
+  no('HOST = config.get("HOST", "")\napp.run(HOST)\n', "app.run", isTarget, host);
+  // Parentheses after a keyword or an operator are no call.
+  yes('HOST = x if (y) else ("")\napp.run(HOST)\n', "app.run", isTarget, host);
+  yes('HOST = x or ("")\napp.run(HOST)\n', "app.run", isTarget, host);
+});
+
+test("a dict display's key is no value; a lambda's last default is one", () => {
+  const host: HostPosition[] = [{ index: 0, keyword: "host" }];
+  no('HOSTS = {"": "a", "b": 1}\napp.run(HOSTS)\n', "app.run", isTarget, host);
+  yes('HOSTS = {"a": ""}\napp.run(HOSTS)\n', "app.run", isTarget, host);
+  yes('serve = lambda port, host="": s.bind((host, port))\n', "s.bind", isTarget, [{ index: 0 }]);
+});

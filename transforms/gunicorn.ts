@@ -3,7 +3,7 @@
 import type { Transform } from "../src/transform.js";
 import type { Analysis } from "../src/analysis/index.js";
 import type { Finding, SyntaxNode } from "../src/types.js";
-import { mayHoldHostLiteral } from "../src/transform.js";
+import { mayHoldHostLiteral, mayReachName } from "../src/transform.js";
 import { tokenFollows } from "../src/analysis/locate.js";
 import { buildFinding } from "../src/rewrite.js";
 import { unparenthesize } from "../src/analysis/syntax.js";
@@ -27,6 +27,8 @@ const SETTINGS = new Set([
 
 /** The name `bind` where a binding puts it: before `=`, `:`, `+=`, or inside a target list. */
 const BIND_TARGET = tokenFollows(/\bbind/, /[=:,)\]]|\+=/);
+/** `bind += [...]`: values the prefilter's flow test does not follow (it reads `=` only). */
+const BIND_EXTENDED = tokenFollows(/\bbind/, /\+=/);
 
 function isGunicornConfig(analysis: Analysis): boolean {
   if (CONFIG_FILE.test(analysis.file.path)) return true;
@@ -54,8 +56,10 @@ const gunicorn: Transform = {
   id: RULE,
   summary: "gunicorn config `bind = \"0.0.0.0:8000\"` (string, list, environment default)",
   // `bind` as an assignment target (`bind =`, `bind: str =`, `bind +=`, `bind, workers =`, `as bind:`).
-  // And a literal that reads as a "host:port" on an all-interfaces host (`"0.0.0.0:8000"`, `":8000"`).
-  mayMatch: (text) => BIND_TARGET(text) && mayHoldHostLiteral(text, "hostPort"),
+  // And a literal that reads as a "host:port" on an all-interfaces host (`"0.0.0.0:8000"`, `":8000"`),
+  // that may be what `bind` is set to.
+  mayMatch: (text) =>
+    BIND_TARGET(text) && mayHoldHostLiteral(text, "hostPort") && (BIND_EXTENDED(text) || mayReachName(text, "bind", "hostPort")),
   find(analysis) {
     const values = boundValues(analysis);
     if (values.length === 0 || !isGunicornConfig(analysis)) return [];
