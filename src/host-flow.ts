@@ -50,19 +50,25 @@ const KEYWORD_ARGUMENT = /^[\s\\]*([A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)[\s\
 export class HostFlow {
   /** Start offsets of the logical lines (a line continues past brackets and backslashes). */
   private readonly lineStarts: number[] = [];
+  /** Per logical line: its first `=` outside brackets that is an assignment (not `==`, `+=`...), or -1. */
+  private readonly assignments: number[] = [];
   /** Per `(`: the offset of its `)`, or the text's length when it is never closed. */
   private readonly closing = new Map<number, number>();
   /** The parentheses of calls whose arguments never reach a host, by opening offset: [open, close]. */
   private readonly opaqueCalls: Array<[number, number]> = [];
   /** Word (lower-cased) → where its values start: just past its `=` or `:`, or a line's top-level `=`. */
-  private readonly bindings = new Map<string, number[]>();
+  private bindingIndex?: Map<string, number[]>;
   /** Lines holding a literal that passes the target test, per test. */
   private readonly targetLines = new Map<(literal: string) => boolean, Set<number>>();
 
   constructor(private readonly lexed: LexedSource) {
     this.scanLines();
     this.opaqueCalls.sort((a, b) => a[0] - b[0]);
-    this.indexBindings();
+  }
+
+  /** Built on the first word followed: many files are settled by their calls' arguments alone. */
+  private get bindings(): Map<string, number[]> {
+    return (this.bindingIndex ??= this.indexBindings());
   }
 
   /**
@@ -176,6 +182,7 @@ export class HostFlow {
     const opaque = new Set<number>();
     let depth = 0;
     this.lineStarts.push(0);
+    this.assignments.push(-1);
     STRUCTURE.lastIndex = 0;
     for (let match = STRUCTURE.exec(bare); match; match = STRUCTURE.exec(bare)) {
       const at = match.index;
@@ -203,8 +210,18 @@ export class HostFlow {
           break;
         case "\r":
         case "\n":
-          if (depth === 0) this.lineStarts.push(at + 1);
+          if (depth === 0) {
+            this.lineStarts.push(at + 1);
+            this.assignments.push(-1);
+          }
           break;
+        case "=": {
+          const line = this.assignments.length - 1;
+          if (depth === 0 && this.assignments[line] === -1 && !OPERATOR_BEFORE_EQUALS.has(bare[at - 1]!) && bare[at + 1] !== "=") {
+            this.assignments[line] = at;
+          }
+          break;
+        }
       }
     }
   }
@@ -214,12 +231,13 @@ export class HostFlow {
    * before a line's top-level `=` that are not an object (`self` in `self.x =`) or subscripted
    * (`env` in `env["X"] =`), past that `=`.
    */
-  private indexBindings(): void {
+  private indexBindings(): Map<string, number[]> {
     const { bare } = this.lexed;
+    const bindings = new Map<string, number[]>();
     const bindAt = (word: string, start: number): void => {
       const key = word.toLowerCase();
-      const starts = this.bindings.get(key);
-      if (!starts) this.bindings.set(key, [start]);
+      const starts = bindings.get(key);
+      if (!starts) bindings.set(key, [start]);
       else if (starts[starts.length - 1] !== start) starts.push(start);
     };
     BOUND_WORD.lastIndex = 0;
@@ -228,7 +246,7 @@ export class HostFlow {
     }
     for (let index = 0; index < this.lineStarts.length; index++) {
       const start = this.lineStarts[index]!;
-      const equals = this.topLevelAssignment(start, this.lineStarts[index + 1] ?? bare.length);
+      const equals = this.assignments[index]!;
       if (equals < 0) continue;
       WORD.lastIndex = start;
       for (let match = WORD.exec(bare); match && match.index < equals; match = WORD.exec(bare)) {
@@ -236,6 +254,7 @@ export class HostFlow {
         if (next !== "." && next !== "[") bindAt(match[0], equals + 1);
       }
     }
+    return bindings;
   }
 
   /**
@@ -257,19 +276,6 @@ export class HostFlow {
     return lineEnd;
   }
 
-  /** The offset of the line's first `=` outside brackets that is an assignment, or -1. */
-  private topLevelAssignment(start: number, end: number): number {
-    const { bare } = this.lexed;
-    let depth = 0;
-    for (let at = start; at < end; at++) {
-      const c = bare[at];
-      if (c === "(" || c === "[" || c === "{") depth++;
-      else if ((c === ")" || c === "]" || c === "}") && depth > 0) depth--;
-      else if (c === "=" && depth === 0 && !OPERATOR_BEFORE_EQUALS.has(bare[at - 1]!) && bare[at + 1] !== "=") return at;
-    }
-    return -1;
-  }
-
   /** Word → lines of `add_argument`/`option`/`argument` calls whose string literals name it. */
   private optionLineWords(): Map<string, number[]> {
     const { bare, strings, stringStarts } = this.lexed;
@@ -286,7 +292,9 @@ export class HostFlow {
       if (!option) continue;
       // `--bind-host` is the dest `bind_host`: dashes between word characters become underscores.
       const text = strings[i]!.replace(/(?<=[\w\u0080-\uffff])-(?=[\w\u0080-\uffff])/g, "_");
-      for (const match of text.matchAll(WORD)) {
+      // (Not `matchAll`: it would start at the shared pattern's last index.)
+      WORD.lastIndex = 0;
+      for (let match = WORD.exec(text); match; match = WORD.exec(text)) {
         const key = match[0].toLowerCase();
         const lines = found.get(key);
         if (!lines) found.set(key, [line]);
@@ -339,12 +347,12 @@ export class HostFlow {
   private isOpaqueCall(open: number): boolean {
     const { bare } = this.lexed;
     let before = open - 1;
-    while (before >= 0 && /[\s\\]/.test(bare[before]!)) before--;
+    while (before >= 0 && isGap(bare.charCodeAt(before))) before--;
     const c = bare[before];
     if (c === ")" || c === "]") return true;
-    if (c === undefined || !/[\w\u0080-\uffff]/.test(c)) return false;
+    if (c === undefined || !isNameCode(bare.charCodeAt(before))) return false;
     let start = before;
-    while (start > 0 && /[\w\u0080-\uffff]/.test(bare[start - 1]!)) start--;
+    while (start > 0 && isNameCode(bare.charCodeAt(start - 1))) start--;
     const callee = bare.slice(start, before + 1);
     if (KEYWORDS.has(callee.toLowerCase()) || /^\d/.test(callee)) return false;
     if (callee === "getenv" || callee === "Option" || callee === "Argument") return false;
@@ -388,6 +396,16 @@ function nextToken(bare: string, at: number): number {
   let i = at;
   for (let c = bare[i]; c === " " || c === "\t" || c === "\f" || c === "\r" || c === "\n" || c === "\\"; c = bare[++i]);
   return i;
+}
+
+/** Space, tab, form feed, a line break or a continuation's backslash: what may sit between two tokens. */
+function isGap(code: number): boolean {
+  return code === 32 || code === 9 || code === 12 || code === 10 || code === 13 || code === 92;
+}
+
+/** A letter, digit or underscore, or any non-ASCII character (over-approximating identifiers). */
+function isNameCode(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code >= 128;
 }
 
 /** The index of the first range opening at or after `at`, in ranges sorted by opening. */
