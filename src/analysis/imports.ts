@@ -61,8 +61,8 @@ export interface OsBinding {
 /** Under which name rewritten code reaches the `os` module (SPEC §3). */
 export function osBinding(root: SyntaxNode, text: string, names: NameIndex): OsBinding {
   const existing = unconditionalOsImport(root);
-  if (existing && !isRebound(names, existing)) return { name: existing, needsImport: false };
-  const name = isRebound(names, "os") || existing ? unusedAlias(text) : "os";
+  if (existing && !isRebound(names, text, existing)) return { name: existing, needsImport: false };
+  const name = isRebound(names, text, "os") || existing ? unusedAlias(text) : "os";
   return { name, needsImport: true };
 }
 
@@ -99,9 +99,36 @@ function unconditionalOsImport(root: SyntaxNode): string | undefined {
 }
 
 /** True when `name` is bound in this file to anything other than the `os` module. */
-function isRebound(names: NameIndex, name: string): boolean {
+function isRebound(names: NameIndex, text: string, name: string): boolean {
+  // Gathering every binding walks every scope of the file; the text mostly shows there is none.
+  if (!mayBeBound(text, name)) return false;
   return allBindings(names, name).some((binding) => !importsOsAs(binding.node, name));
 }
+
+/**
+ * False when no occurrence of `name` as a word can bind it: each is followed by `.` outside an
+ * import (`os.environ`), or is the module of a plain `import` line (`import os`, `import sys, os`)
+ * or of a `from os import`.
+ * Every other binding (`os = ...`, `def f(os)`, `for os in`, `import x as os`, `from x import os`)
+ * writes the name with something else after or before it.
+ */
+function mayBeBound(text: string, name: string): boolean {
+  const word = new RegExp(`(?<![\\w\u0080-\uffff.])${name}(?![\\w\u0080-\uffff])`, "g");
+  for (let match = word.exec(text); match; match = word.exec(text)) {
+    const after = /^[ \t]*(.?)/.exec(text.slice(match.index + name.length, match.index + name.length + 64))![1];
+    const lineStart = Math.max(text.lastIndexOf("\n", match.index), text.lastIndexOf("\r", match.index)) + 1;
+    const before = text.slice(lineStart, match.index);
+    // `os.environ` uses the name; `import os.path` binds it (to `os`, but an alias may be rebound so).
+    if (after === "." && !/\bimport\b/.test(before)) continue;
+    if (PLAIN_IMPORT_BEFORE.test(before) && /^(?:[ \t]*(?:[,;#\r\n]|$))/.test(text.slice(match.index + name.length, match.index + name.length + 2))) continue;
+    if (/^[ \t]*from[ \t]+$/.test(before)) continue;
+    return true;
+  }
+  return false;
+}
+
+/** What precedes a module name in a plain import line: `import a, b.c, ` (never `from x import`). */
+const PLAIN_IMPORT_BEFORE = /^[ \t]*import[ \t]+(?:[\w.]+[ \t]*,[ \t]*)*$/;
 
 function importsOsAs(node: SyntaxNode, local: string): boolean {
   if (node.type !== "import_statement") return false;
