@@ -20,9 +20,9 @@
 // elsewhere (`"".join(...)`, `x == ""`, docstrings) — most Python files hold an empty string.
 import type { LexedSource } from "./python-lexer.js";
 
-/** Python keywords: never names, so never followed. */
+/** Python keywords, as written (`IF` is a name): never names, so never followed. */
 const KEYWORDS = new Set(
-  "false none true and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield".split(
+  "False None True and as assert async await break class continue def del elif else except finally for from global if import in is lambda nonlocal not or pass raise return try while with yield".split(
     " ",
   ),
 );
@@ -31,7 +31,7 @@ const WORD = /(?<![\w\u0080-\uffff])[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*/g;
 /** A word followed (past spaces, line breaks and continuations) by `=` but not `==`, or by `:`. */
 const BOUND_WORD = /(?<![\w\u0080-\uffff])([A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)(?=[\s\\]*(?:=(?!=)|:))/g;
 /** What the line scan stops at: brackets, line breaks, continuations, and `=`. */
-const STRUCTURE = /[()[\]{}\\\r\n=]/g;
+const STRUCTURE = /[()[\]{}\\\r\n=:]/g;
 /** Characters that make a following `=` part of another operator (`<=`, `+=`, `:=`...). */
 const OPERATOR_BEFORE_EQUALS = new Set(["=", "!", "<", ">", ":", "+", "-", "*", "/", "%", "&", "|", "^", "@", "~"]);
 /** Lines whose string literals may name an argparse dest or a click parameter. */
@@ -50,6 +50,8 @@ const KEYWORD_ARGUMENT = /^[\s\\]*([A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)[\s\
 export class HostFlow {
   /** Start offsets of the logical lines (a line continues past brackets and backslashes). */
   private readonly lineStarts: number[] = [];
+  /** Offsets of the `=` and `:` outside brackets: the value after one runs to the line's end (`x = 1, ""`). */
+  private readonly topLevelOperators = new Set<number>();
   /** Per logical line: its first `=` outside brackets that is an assignment (not `==`, `+=`...), or -1. */
   private readonly assignments: number[] = [];
   /** Per `(`: the offset of its `)`, or the text's length when it is never closed. */
@@ -82,8 +84,9 @@ export class HostFlow {
     const words = new Set<string>();
     const pending: string[] = [];
     const add = (word: string): void => {
+      if (KEYWORDS.has(word)) return;
       const key = word.toLowerCase();
-      if (KEYWORDS.has(key) || words.has(key)) return;
+      if (words.has(key)) return;
       words.add(key);
       pending.push(key);
     };
@@ -215,7 +218,11 @@ export class HostFlow {
             this.assignments.push(-1);
           }
           break;
+        case ":":
+          if (depth === 0) this.topLevelOperators.add(at);
+          break;
         case "=": {
+          if (depth === 0) this.topLevelOperators.add(at);
           const line = this.assignments.length - 1;
           if (depth === 0 && this.assignments[line] === -1 && !OPERATOR_BEFORE_EQUALS.has(bare[at - 1]!) && bare[at + 1] !== "=") {
             this.assignments[line] = at;
@@ -258,12 +265,15 @@ export class HostFlow {
   }
 
   /**
-   * Where a value starting at `start` ends: at a comma or closing bracket outside the brackets it
-   * opens, or at the end of its logical line.
+   * Where a value starting at `start` ends: at the end of its logical line after a statement's own
+   * `=` or `:`; else (a keyword argument, a default, a dict entry) at a comma or closing bracket
+   * outside the brackets it opens.
    */
   private valueEnd(start: number): number {
     const { bare } = this.lexed;
     const lineEnd = this.lineStarts[this.lineAt(start, 0) + 1] ?? bare.length;
+    // After a statement's own `=` or `:` a comma makes a tuple: `PORT, HOST = 8000, ""`.
+    if (this.topLevelOperators.has(start - 1)) return lineEnd;
     let depth = 0;
     for (let at = start; at < lineEnd; at++) {
       const c = bare[at];
@@ -354,7 +364,7 @@ export class HostFlow {
     let start = before;
     while (start > 0 && isNameCode(bare.charCodeAt(start - 1))) start--;
     const callee = bare.slice(start, before + 1);
-    if (KEYWORDS.has(callee.toLowerCase()) || /^\d/.test(callee)) return false;
+    if (KEYWORDS.has(callee) || /^\d/.test(callee)) return false;
     if (callee === "getenv" || callee === "Option" || callee === "Argument") return false;
     return !(callee === "get" && /environ[\s\\]*\.[\s\\]*$/.test(bare.slice(Math.max(0, start - 32), start)));
   }

@@ -44,6 +44,12 @@ test("through names: assignment, chains, tuples, unpacking, annotations, continu
   yes('DEFAULT = "0.0.0.0"\nHOST = DEFAULT\nADDR = (HOST, 80)\ns.bind(ADDR)\n', "s.bind");
   yes('A = HOST = ""\ns.bind((HOST, 80))\n', "s.bind");
   yes('HOST, PORT = "", 80\ns.bind((HOST, PORT))\n', "s.bind");
+  yes('PORT, HOST = 8000, "0.0.0.0"\ns.bind((HOST, PORT))\n', "s.bind");
+  yes('PORT, HOST = 8000, \\\n    "0.0.0.0"\ns.bind((HOST, PORT))\n', "s.bind");
+  yes('HOST = 8000, ""\ns.bind(HOST)\n', "s.bind");
+  // Keywords are keywords as written: `IF`, `NONE` and `As` are names.
+  yes('IF = "0.0.0.0"\ns.bind((IF, 80))\n', "s.bind");
+  yes('NONE = ""\nAs = NONE\ns.bind((As, 80))\n', "s.bind");
   yes('(HOST, PORT) = ("", 80)\ns.bind((HOST, PORT))\n', "s.bind");
   yes('HOST: str = ""\ns.bind((HOST, 80))\n', "s.bind");
   yes('HOST = \\\n    ""\ns.bind((HOST, 80))\n', "s.bind");
