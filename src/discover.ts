@@ -2,8 +2,8 @@
 // honouring .gitignore (via `ignore`), --exclude globs (via picomatch) and the folders never worth
 // reading (VCS, virtual environments, caches). Symbolic links are not followed inside a walk, and an
 // explicitly named one is followed only to a file inside the working directory or the given paths.
-import { constants, existsSync, readFileSync, openSync, readSync, closeSync, fstatSync } from "node:fs";
-import { lstat, readdir, realpath, stat } from "node:fs/promises";
+import { constants, existsSync, readFileSync, openSync, readSync, closeSync, fstatSync, readdirSync, realpathSync } from "node:fs";
+import { lstat, realpath, stat } from "node:fs/promises";
 import path from "node:path";
 import ignore, { type Ignore } from "ignore";
 import picomatch from "picomatch";
@@ -41,13 +41,22 @@ export async function* discover(paths: readonly string[], options: DiscoverOptio
   const named = new Set(paths.map((given) => path.resolve(options.cwd, given)));
   // A walk never yields a symbolic link, so a walked file's real path is its folder's real path
   // and its name: one realpath per folder instead of one per file (each walks every component).
-  const realFolders = new Map<string, Promise<string>>();
+  // Synchronous: a local disk answers at once, and each asynchronous call costs a round trip to
+  // libuv's thread pool, which over a repository's folders adds up to most of a scan's time.
+  const realFolders = new Map<string, string>();
+  // A walked folder is never a link either: its real path is its parent's and its name. Only a
+  // folder named on the command line (where a walk starts) is resolved.
+  const realFolderOf = (folder: string): string => {
+    let real = realFolders.get(folder);
+    if (real !== undefined) return real;
+    const parent = path.dirname(folder);
+    real = named.has(folder) || parent === folder ? realpathSync(folder) : path.join(realFolderOf(parent), path.basename(folder));
+    realFolders.set(folder, real);
+    return real;
+  };
   const realPathOf = async (absPath: string): Promise<string> => {
     if (named.has(absPath)) return realpath(absPath);
-    const folder = path.dirname(absPath);
-    let real = realFolders.get(folder);
-    if (!real) realFolders.set(folder, (real = realpath(folder)));
-    return path.join(await real, path.basename(absPath));
+    return path.join(realFolderOf(path.dirname(absPath)), path.basename(absPath));
   };
   for await (const item of discoverAll(paths, options)) {
     if ("file" in item) {
@@ -95,15 +104,16 @@ async function* discoverAll(paths: readonly string[], options: DiscoverOptions):
   }
 }
 
-async function* walk(
+function* walk(
   directory: string,
   layers: IgnoreLayer[],
   options: DiscoverOptions,
   isExcluded: (relative: string) => boolean,
-): AsyncGenerator<Discovery> {
+): Generator<Discovery> {
   let entries;
   try {
-    entries = await readdir(directory, { withFileTypes: true });
+    // Synchronous for the reason given in `discover`.
+    entries = readdirSync(directory, { withFileTypes: true });
   } catch (error) {
     yield { error: { path: displayPath(options.cwd, directory), message: describeFsError(error) } };
     return;
