@@ -87,16 +87,18 @@ interface RunStats {
 }
 
 /**
- * Workers for this run: none (run in this thread) when there is one core, a test pauses between
- * files, or a transform is not a registered one (workers can only load those by id).
+ * Workers for this run: none (run in this thread) with fewer than three cores, when a test pauses
+ * between files, or when a transform is not a registered one (workers can only load those by id).
  */
 function poolSize(options: SettleOptions): number {
   if (process.env.BINDFIX_TEST_PAUSE_MS) return 0;
   if (!options.transforms.every((transform) => transformById(transform.id) === transform)) return 0;
   const forced = process.env.BINDFIX_WORKERS;
   if (forced) return Math.max(0, Math.floor(Number(forced)) || 0);
-  const size = availableParallelism();
-  return size > 1 ? size : 0;
+  // This thread walks the tree and prints while the workers scan: it keeps a core of its own. With
+  // two cores, one worker beside it gains nothing (measured by `npm run bench`), so none is started.
+  const workers = availableParallelism() - 1;
+  return workers >= 2 ? workers : 0;
 }
 
 async function* inThread(options: SettleOptions): AsyncGenerator<FileResult> {

@@ -285,6 +285,8 @@ class ScanFacts {
   private calledNames?: Set<string>;
   /** Per name in `called`: the offsets of the `(` of its calls. */
   private readonly callOpenings = new Map<string, number[]>();
+  /** Per `(` offset in `callOpenings`: where the name called there starts. */
+  private readonly calleeStarts = new Map<number, number>();
   /** Names in `called` because an import renames them: their calls are written under another name. */
   private readonly renamedNames = new Set<string>();
 
@@ -325,7 +327,10 @@ class ScanFacts {
       for (const key of keys) {
         names.add(key);
         if (text[next] !== "(") this.renamedNames.add(key);
-        else this.callOpenings.set(key, [...(this.callOpenings.get(key) ?? []), next]);
+        else {
+          this.callOpenings.set(key, [...(this.callOpenings.get(key) ?? []), next]);
+          this.calleeStarts.set(next, match.index + match[0].length - name.length);
+        }
       }
     }
     return (this.calledNames = names);
@@ -350,6 +355,19 @@ class ScanFacts {
   }
 
   /** Where the calls of these names open their arguments; undefined when a name is renamed by an import. */
+  /**
+   * The openings of `openings(keys)` whose callee is a method of an object that is not an imported
+   * module (`app.run(`, not `run(` nor `subprocess.run(`): the only calls an API with `modules: []`
+   * can match. `modules` are the names `import` statements bind, as the analysis reads them.
+   */
+  objectCallOpenings(keys: readonly string[], modules: ReadonlySet<string>): number[] | undefined {
+    const all = this.openings(keys);
+    return all?.filter((open) => {
+      const root = receiverRoot(this.code, this.calleeStarts.get(open)!);
+      return root !== null && !modules.has(root);
+    });
+  }
+
   openings(keys: readonly string[]): number[] | undefined {
     const called = this.called;
     const found: number[] = [];
@@ -374,6 +392,7 @@ class TextFacts {
   private lexedFacts?: ScanFacts;
   private lexedSource?: LexedSource;
   private hostFlow?: HostFlow;
+  private modules?: Set<string>;
 
   constructor(
     readonly text: string,
@@ -389,6 +408,23 @@ class TextFacts {
     return (this.lexedFacts = this.lexedSource ? new ScanFacts(this.lexedSource.strings, this.lexedSource.code, LITERAL_TESTS) : this.raw);
   }
 
+  /** The names plain `import` statements bind (`import a.b` binds `a`, `import a as b` binds `b`). */
+  get importedModules(): Set<string> {
+    if (this.modules) return this.modules;
+    const modules = new Set<string>();
+    const bare = this.lexedSource?.bare ?? "";
+    IMPORT_STATEMENT.lastIndex = 0;
+    for (let match = IMPORT_STATEMENT.exec(bare); match; match = IMPORT_STATEMENT.exec(bare)) {
+      for (const item of match[1]!.split(",")) {
+        const alias = /[ \t]as[ \t]+([A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)/.exec(item);
+        const top = /^[ \t]*([A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)/.exec(item);
+        if (alias) modules.add(alias[1]!);
+        else if (top) modules.add(top[1]!);
+      }
+    }
+    return (this.modules = modules);
+  }
+
   /** How literals may flow to calls in the lexed text; undefined when it could not be lexed. */
   get flow(): HostFlow | undefined {
     if (this.hostFlow) return this.hostFlow;
@@ -398,6 +434,36 @@ class TextFacts {
 }
 
 const NAME_CHAR = /[\w\u0080-\uffff]/;
+/**
+ * A plain `import` statement, at the start of a line or after `;` or a compound statement's `:`,
+ * and the names it lists (a continued line's further names are not read: they are then taken for
+ * objects, which only keeps more calls).
+ */
+const IMPORT_STATEMENT = /(?:^|[\r\n;:])[ \t]*import[ \t]+([^\r\n;#\\]*)/g;
+
+/**
+ * The receiver of a method written at `nameStart`: its first name when it is a dotted name of
+ * words (`a` in `a.b.run(`), "" when it is anything else (`f().run(`, `x[0].run(`), and null when
+ * the name is not called as a method at all (`run(`).
+ */
+function receiverRoot(code: string, nameStart: number): string | null {
+  let at = nameStart;
+  // A suffix match (`Server`) starts inside its name (`WSGIServer`): from the name's start.
+  while (at > 0 && NAME_CHAR.test(code[at - 1]!)) at--;
+  let root: string | null = null;
+  for (;;) {
+    let before = at - 1;
+    while (before >= 0 && " \t\f\r\n\\".includes(code[before]!)) before--;
+    if (code[before] !== ".") return root;
+    before--;
+    while (before >= 0 && " \t\f\r\n\\".includes(code[before]!)) before--;
+    let start = before + 1;
+    while (start > 0 && NAME_CHAR.test(code[start - 1]!)) start--;
+    if (start > before || !/[A-Za-z_\u0080-\uffff]/.test(code[start]!)) return "";
+    root = code.slice(start, before + 1);
+    at = start;
+  }
+}
 const NAME_TOKEN = /(?<![\w\u0080-\uffff])[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*/g;
 /** The name a `class` statement defines. */
 const CLASS_NAME = /(?<![\w\u0080-\uffff])class[ \t\f]+([A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)/g;
@@ -453,7 +519,14 @@ function catalogueFilter(apis: readonly BindingApi[], needles: RegExp): (text: s
     if (needle) tests.push(typeof needle === "function" ? needle : (text) => needle.test(text));
     if (!keys && tests.length === 0) tests.push((text) => needles.test(text));
     const positions = [api.host, api.address, api.hostPort].filter((position) => position !== undefined);
-    return { keys, tests, hostPort: api.hostPort !== undefined, positions, localClass: api.localClass === true };
+    return {
+      keys,
+      tests,
+      hostPort: api.hostPort !== undefined,
+      positions,
+      localClass: api.localClass === true,
+      objectsOnly: api.modules !== undefined && api.modules.length === 0,
+    };
   });
   catalogueNames.version++;
   const passes = (facts: ScanFacts, { keys, hostPort }: (typeof perApi)[number]): boolean =>
@@ -469,7 +542,13 @@ function catalogueFilter(apis: readonly BindingApi[], needles: RegExp): (text: s
     const flow = facts.flow;
     if (!flow) return true;
     return lexed.some((api) => {
-      const openings = api.keys ? facts.lexed.openings(api.keys) : api.localClass ? facts.lexed.localClassOpenings() : undefined;
+      const openings = api.keys
+        ? api.objectsOnly
+          ? facts.lexed.objectCallOpenings(api.keys, facts.importedModules)
+          : facts.lexed.openings(api.keys)
+        : api.localClass
+          ? facts.lexed.localClassOpenings()
+          : undefined;
       if (!openings) return true;
       return flow.mayReach(openings, api.positions, api.hostPort ? LITERAL_TESTS.hostPort : LITERAL_TESTS.target);
     });

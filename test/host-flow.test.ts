@@ -173,3 +173,17 @@ test("a dict display's key is no value; a lambda's last default is one", () => {
   yes('HOSTS = {"a": ""}\napp.run(HOSTS)\n', "app.run", isTarget, host);
   yes('serve = lambda port, host="": s.bind((host, port))\n', "s.bind", isTarget, [{ index: 0 }]);
 });
+
+test("an API for methods of objects skips calls on imported modules and bare calls, never others", () => {
+  // web-run's positional `x.run("0.0.0.0", 5000)` has `modules: []`: `subprocess.run` is no server.
+  const mayMatch = (text: string): boolean => transforms.find((transform) => transform.id === "web-run")!.mayMatch(text);
+  assert.equal(mayMatch('import subprocess\nHOST = ""\nsubprocess.run(HOST, 5000)\n'), false);
+  assert.equal(mayMatch('import subprocess as sp\nHOST = ""\nsp.run(HOST, 5000)\n'), false);
+  assert.equal(mayMatch('HOST = ""\nrun(HOST, 5000)\n'), false);
+  assert.equal(mayMatch('HOST = ""\napp.run(HOST, 5000)\n'), true);
+  assert.equal(mayMatch('HOST = ""\nmake_app().run(HOST, 5000)\n'), true);
+  assert.equal(mayMatch('HOST = ""\napps[0].run(HOST, 5000)\n'), true);
+  assert.equal(mayMatch('HOST = ""\nself.app \\\n    .run(HOST, 5000)\n'), true);
+  // `import` in a string or a from-import binds no module name.
+  assert.equal(mayMatch('from flask import app\nDOC = """\nimport app\n"""\nHOST = ""\napp.run(HOST, 5000)\n'), true);
+});
