@@ -61,8 +61,8 @@ export interface OsBinding {
 /** Under which name rewritten code reaches the `os` module (SPEC §3). */
 export function osBinding(root: SyntaxNode, text: string, names: NameIndex): OsBinding {
   const existing = unconditionalOsImport(root);
-  if (existing && !isRebound(names, text, existing)) return { name: existing, needsImport: false };
-  const name = isRebound(names, text, "os") || existing ? unusedAlias(text) : "os";
+  if (existing && !isRebound(root, names, text, existing)) return { name: existing, needsImport: false };
+  const name = isRebound(root, names, text, "os") || existing ? unusedAlias(text) : "os";
   return { name, needsImport: true };
 }
 
@@ -99,20 +99,21 @@ function unconditionalOsImport(root: SyntaxNode): string | undefined {
 }
 
 /** True when `name` is bound in this file to anything other than the `os` module. */
-function isRebound(names: NameIndex, text: string, name: string): boolean {
+function isRebound(root: SyntaxNode, names: NameIndex, text: string, name: string): boolean {
   // Gathering every binding walks every scope of the file; the text mostly shows there is none.
-  if (!mayBeBound(text, name)) return false;
+  if (!mayBeBound(root, text, name)) return false;
   return allBindings(names, name).some((binding) => !importsOsAs(binding.node, name));
 }
 
 /**
  * False when no occurrence of `name` as a word can bind it: each is followed by `.` outside an
- * import (`os.environ`), or is the module of a plain `import` line (`import os`, `import sys, os`)
- * or of a `from os import`.
+ * import (`os.environ`), is the module of a plain `import` line (`import os`, `import sys, os`) or
+ * of a `from os import`, is no name in the tree (a comment, a string), or is a name the tree shows
+ * used as a value (`hasattr(os, "x")`).
  * Every other binding (`os = ...`, `def f(os)`, `for os in`, `import x as os`, `from x import os`)
  * writes the name with something else after or before it.
  */
-function mayBeBound(text: string, name: string): boolean {
+function mayBeBound(root: SyntaxNode, text: string, name: string): boolean {
   const word = new RegExp(`(?<![\\w\u0080-\uffff.])${name}(?![\\w\u0080-\uffff])`, "g");
   for (let match = word.exec(text); match; match = word.exec(text)) {
     const after = /^[ \t]*(.?)/.exec(text.slice(match.index + name.length, match.index + name.length + 64))![1];
@@ -122,9 +123,26 @@ function mayBeBound(text: string, name: string): boolean {
     if (after === "." && !/\bimport\b/.test(before)) continue;
     if (PLAIN_IMPORT_BEFORE.test(before) && /^(?:[ \t]*(?:[,;#\r\n]|$))/.test(text.slice(match.index + name.length, match.index + name.length + 2))) continue;
     if (/^[ \t]*from[ \t]+$/.test(before)) continue;
+    if (!isBindable(root.descendantForIndex(match.index, match.index + name.length))) continue;
     return true;
   }
   return false;
+}
+
+/** Parents under which a name is only read, never bound (an assignment target is a pattern or the left of one). */
+const READ_CONTEXTS = new Set([
+  "argument_list", "comparison_operator", "binary_operator", "boolean_operator", "not_operator", "unary_operator",
+  "subscript", "call", "list", "tuple", "set", "pair", "parenthesized_expression", "conditional_expression",
+  "return_statement", "expression_statement", "assert_statement", "await", "interpolation",
+]);
+
+/** False for a node that is not a name (in a comment or string), or a name read where it stands. */
+function isBindable(node: SyntaxNode): boolean {
+  if (node.type !== "identifier") return false;
+  const parent = node.parent;
+  if (!parent) return true;
+  if (parent.type === "keyword_argument") return parent.childForFieldName("value")?.id !== node.id;
+  return !READ_CONTEXTS.has(parent.type);
 }
 
 /** What precedes a module name in a plain import line: `import a, b.c, ` (never `from x import`). */
