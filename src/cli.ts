@@ -10,7 +10,6 @@ import { colorPatch } from "./patch.js";
 import { type settleFile, type ReportedFinding, type ScannedSource } from "./run.js";
 import { settlePaths } from "./pool.js";
 import { review } from "./review.js";
-import { terminalDecide } from "./interactive.js";
 import { Tally, summaryLine, summaryTable } from "./report/summary.js";
 import { jsonReport } from "./report/json.js";
 import { sarifLog, type SarifFile } from "./report/sarif.js";
@@ -155,6 +154,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       process.stderr.write("\nbindfix: terminated; every file is either unchanged or completely written\n");
       process.exit(EXIT.terminated);
     });
+    // Loaded only for a review: the prompt library is a fifth of the start-up of every other run.
+    const { terminalDecide } = await import("./interactive.js");
     const decide = terminalDecide({ input: process.stdin, output: process.stderr, colors: stderrColors });
     const result = await review(pending, decide, true);
     result.outcomes.forEach(countOutcome);
