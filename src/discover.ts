@@ -183,8 +183,18 @@ async function linkTargetOutside(absPath: string, roots: readonly string[]): Pro
 export function readRegularFile(absPath: string): Buffer {
   const fd = openSync(absPath, constants.O_RDONLY | (constants.O_NONBLOCK ?? 0));
   try {
-    if (!fstatSync(fd).isFile()) throw Object.assign(new Error("not a regular file"), { code: "ENOTREG" });
-    return readFileSync(fd);
+    const stats = fstatSync(fd);
+    if (!stats.isFile()) throw Object.assign(new Error("not a regular file"), { code: "ENOTREG" });
+    // Read the size fstat gave, as readFileSync would after an fstat of its own (a system call
+    // saved per file); a file that shrank meanwhile is read up to its end.
+    const bytes = Buffer.allocUnsafe(stats.size);
+    let filled = 0;
+    while (filled < bytes.length) {
+      const read = readSync(fd, bytes, filled, bytes.length - filled, filled);
+      if (read === 0) break;
+      filled += read;
+    }
+    return filled === bytes.length ? bytes : bytes.subarray(0, filled);
   } finally {
     closeSync(fd);
   }

@@ -234,12 +234,14 @@ const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
 /**
  * For transforms outside the catalogues (gunicorn, CherryPy): whether the text holds a string
  * literal the analysis may read as a host (`"target"`) or as a `"host:port"` (`"hostPort"`),
- * judged on the raw text first and then on its literals.
+ * judged on the raw text first and then on its literals. `also` is a cheap test of the transform's
+ * own, asked between the two: the raw answer is shared with the other transforms, the lexed one
+ * costs a lexing pass.
  */
-export function mayHoldHostLiteral(text: string, kind: keyof LiteralTests): boolean {
+export function mayHoldHostLiteral(text: string, kind: keyof LiteralTests, also: (text: string) => boolean = () => true): boolean {
   const facts = textFacts(text);
   const holds = (view: ScanFacts): boolean => (kind === "target" ? view.target : view.target || view.emptyHost);
-  return holds(facts.raw) && holds(facts.lexed);
+  return holds(facts.raw) && also(text) && holds(facts.lexed);
 }
 
 /**

@@ -40,7 +40,7 @@ function hostExpressions(analysis: Analysis): SyntaxNode[] {
 const cherrypy: Transform = {
   id: RULE,
   summary: "CherryPy `server.socket_host` configured to all interfaces",
-  mayMatch: (text) => text.includes("socket_host") && mayHoldHostLiteral(text, "target"),
+  mayMatch: (text) => mayHoldHostLiteral(text, "target", (code) => code.includes("socket_host")),
   find(analysis) {
     const findings: Finding[] = [];
     for (const expression of hostExpressions(analysis)) {

@@ -58,8 +58,7 @@ const gunicorn: Transform = {
   // `bind` as an assignment target (`bind =`, `bind: str =`, `bind +=`, `bind, workers =`, `as bind:`).
   // And a literal that reads as a "host:port" on an all-interfaces host (`"0.0.0.0:8000"`, `":8000"`),
   // that may be what `bind` is set to.
-  mayMatch: (text) =>
-    BIND_TARGET(text) && mayHoldHostLiteral(text, "hostPort") && (BIND_EXTENDED(text) || mayReachName(text, "bind", "hostPort")),
+  mayMatch: (text) => mayHoldHostLiteral(text, "hostPort", BIND_TARGET) && (BIND_EXTENDED(text) || mayReachName(text, "bind", "hostPort")),
   find(analysis) {
     const values = boundValues(analysis);
     if (values.length === 0 || !isGunicornConfig(analysis)) return [];
