@@ -109,6 +109,7 @@ function* walk(
   layers: IgnoreLayer[],
   options: DiscoverOptions,
   isExcluded: (relative: string) => boolean,
+  nested = false,
 ): Generator<Discovery> {
   let entries;
   try {
@@ -118,19 +119,23 @@ function* walk(
     yield { error: { path: displayPath(options.cwd, directory), message: describeFsError(error) } };
     return;
   }
-  const own = readIgnoreFile(directory);
+  // A virtual environment below the folder walked is skipped whole (one named on the command line is not).
+  if (nested && entries.some((entry) => entry.name === "pyvenv.cfg")) return;
+  // The listing says whether there is a .gitignore: no failed open (and its exception) per folder.
+  const own = entries.some((entry) => entry.name === ".gitignore") ? readIgnoreFile(directory) : undefined;
   const active = own ? [...layers, own] : layers;
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const excludes = options.exclude.length > 0;
   for (const entry of entries) {
     const absPath = path.join(directory, entry.name);
-    const relative = displayPath(options.cwd, absPath);
     if (entry.isDirectory()) {
-      if (SKIPPED_DIRECTORIES.has(entry.name) || existsSync(path.join(absPath, "pyvenv.cfg"))) continue;
-      if (isIgnored(active, absPath, true) || isExcluded(relative)) continue;
-      yield* walk(absPath, active, options, isExcluded);
+      if (SKIPPED_DIRECTORIES.has(entry.name)) continue;
+      if (isIgnored(active, absPath, true) || (excludes && isExcluded(displayPath(options.cwd, absPath)))) continue;
+      yield* walk(absPath, active, options, isExcluded, true);
     } else if (entry.isFile()) {
-      if (isIgnored(active, absPath, false) || isExcluded(relative)) continue;
-      if (isPythonFile(absPath, entry.name)) yield { file: { absPath, path: relative } };
+      if (isIgnored(active, absPath, false) || (excludes && isExcluded(displayPath(options.cwd, absPath)))) continue;
+      // The display path only for the files yielded: most entries of a tree are not Python.
+      if (isPythonFile(absPath, entry.name)) yield { file: { absPath, path: displayPath(options.cwd, absPath) } };
     }
     // Symbolic links, FIFOs, sockets and devices are never followed or read in a walk.
   }
