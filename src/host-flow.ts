@@ -7,12 +7,14 @@
 //   - a target literal inside such an argument reaches the call, unless it is a dict key or an
 //     argument of a call nested in it (a call's result is never followed) other than an
 //     environment lookup (`os.environ.get`, `os.getenv`) or a typer `Option`/`Argument`;
-//   - a word in such an argument (`HOST`, `self.host`, `args.host`) reaches back to every value
-//     that word may be bound to: after it, what follows its `=` or `:` up to the next comma or
-//     closing bracket (an assignment, a parameter default, an annotated name, a keyword argument,
-//     a dict entry); before a line's top-level `=` (`HOST, PORT = "", 80`), the rest of the line;
-//     and, for argparse and click, every line naming `add_argument`/`option`/`argument` whose
-//     string literals hold the word (`"--bind-host"` gives `bind_host`);
+//   - a word in such an argument (`HOST`, `self.host`, `args.host`; not the object `self`, not a
+//     callee) reaches back to every value that word may be bound to: what follows its `=` or `:`
+//     (an assignment, an annotated name, a parameter default, a keyword argument, a dict entry) up
+//     to the line's end after a statement's own `=` or `:` (`x = 1, ""` is a tuple), else up to the
+//     next comma or closing bracket; for a word before a line's top-level `=` (`HOST, PORT = "",
+//     80`), the rest of the line; and, for argparse and click, every line naming
+//     `add_argument`/`option`/`argument` whose string literals hold the word, case aside
+//     (`"--bind-host"` gives `bind_host`);
 //   - every word in a value reached that way reaches back in turn (`HOST = DEFAULT`).
 //
 // Scopes, types and call shapes are ignored, so the test says "maybe" more often than the analysis
@@ -30,7 +32,7 @@ const KEYWORDS = new Set(
 const WORD = /(?<![\w\u0080-\uffff])[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*/g;
 /** A word followed (past spaces, line breaks and continuations) by `=` but not `==`, or by `:`. */
 const BOUND_WORD = /(?<![\w\u0080-\uffff])([A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)(?=[\s\\]*(?:=(?!=)|:))/g;
-/** What the line scan stops at: brackets, line breaks, continuations, and `=`. */
+/** What the line scan stops at: brackets, line breaks, continuations, `=` and `:`. */
 const STRUCTURE = /[()[\]{}\\\r\n=:]/g;
 /** Characters that make a following `=` part of another operator (`<=`, `+=`, `:=`...). */
 const OPERATOR_BEFORE_EQUALS = new Set(["=", "!", "<", ">", ":", "+", "-", "*", "/", "%", "&", "|", "^", "@", "~"]);
@@ -46,7 +48,7 @@ export interface HostPosition {
 /** A keyword argument's name, at the start of an argument (`host = ...`, not `host == ...`). */
 const KEYWORD_ARGUMENT = /^[\s\\]*([A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)[\s\\]*=(?!=)/;
 
-/** The logical lines of a lexed source and what binds where: built once per file, on first need. */
+/** The logical lines of a lexed source, its brackets and what binds where, built once per file. */
 export class HostFlow {
   /** Start offsets of the logical lines (a line continues past brackets and backslashes). */
   private readonly lineStarts: number[] = [];

@@ -507,7 +507,9 @@ function callScanPattern(): RegExp {
  * The sound prefilter of a catalogue: for some API, target text (for a `"host:port"` position, an
  * empty host too), its callee written as a call and, when its host is only ever given by keyword,
  * that keyword. An API whose callee cannot be read uses its own `needle`, else the transform's
- * `needles`. A file no API can match is never parsed.
+ * `needles`. Asked of the raw text, then of the lexed text (real literals, calls in code), then of
+ * how literals flow into those calls' host positions (`HostFlow`). A file no API can match is
+ * never parsed.
  */
 function catalogueFilter(apis: readonly BindingApi[], needles: RegExp): (text: string) => boolean {
   const perApi = apis.map((api) => {
