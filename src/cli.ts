@@ -18,7 +18,7 @@ import { transforms } from "../transforms/index.js";
 import type { Transform } from "./transform.js";
 
 // 130 and 143 are 128 + the signal number, as a shell reports a process killed by SIGINT or SIGTERM.
-export const EXIT = { clean: 0, fixable: 1, error: 2, interrupted: 130, terminated: 143 } as const;
+export const EXIT = { clean: 0, fixable: 1, error: 2, interrupted: 130, brokenPipe: 141, terminated: 143 } as const;
 
 const HELP = `bindfix — fix Python servers and sockets bound to all network interfaces
 
@@ -189,6 +189,15 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (tally.totals.errors > 0) return EXIT.error;
   return tally.remaining > 0 ? EXIT.fixable : EXIT.clean;
 }
+
+// A reader that stops early (`bindfix . | head`) closes the pipe: end at once and quietly, as
+// `git log | head` does, with the status a shell reports for SIGPIPE. Writes are synchronous, so
+// every file is either untouched or completely written.
+process.stdout.on("error", (error: NodeJS.ErrnoException) => {
+  if (error.code === "EPIPE") process.exit(EXIT.brokenPipe);
+  process.stderr.write(`bindfix: cannot write to standard output: ${error.message}\n`);
+  process.exit(EXIT.error);
+});
 
 main(process.argv.slice(2)).then(
   (code) => {
