@@ -54,7 +54,21 @@ export async function* settlePaths(options: SettleOptions): AsyncGenerator<Settl
   try {
     const usePool = workers > 0 && !exhausted;
     stats.workers = usePool ? workers : 0;
-    const results = usePool ? pooled(options, workers, head, discovery, stats) : inThread(options);
+    let results: AsyncGenerator<FileResult>;
+    // With a counter on a terminal, one thread walks the whole tree first, so that it shows a total:
+    // the walk reads folders synchronously and holds only paths (13,000 files: 0.45 s).
+    const walkFirst = !usePool && progress !== undefined;
+    if (usePool) {
+      results = pooled(options, workers, head, discovery, stats);
+    } else if (walkFirst) {
+      const all = [...head];
+      if (!exhausted) for await (const item of discovery) all.push(item);
+      stats.found = all.length;
+      stats.discovering = false;
+      results = inThread(options, all);
+    } else {
+      results = inThread(options);
+    }
     for await (const result of results) {
       const item = settle(result, options);
       if (!item) continue;
@@ -63,7 +77,7 @@ export async function* settlePaths(options: SettleOptions): AsyncGenerator<Settl
       // Cleared before anything that prints, and redrawn only after it has printed.
       if (progress && (!("outcome" in item) || item.outcome.patch || item.outcome.errors.length > 0)) progress.clear();
       yield item;
-      progress?.update(stats.files, usePool ? stats.found : undefined, stats.discovering);
+      progress?.update(stats.files, usePool || walkFirst ? stats.found : undefined, stats.discovering);
     }
   } finally {
     progress?.clear();
@@ -101,8 +115,8 @@ function poolSize(options: SettleOptions): number {
   return workers >= 2 ? workers : 0;
 }
 
-async function* inThread(options: SettleOptions): AsyncGenerator<FileResult> {
-  for await (const result of scanPaths(options)) {
+async function* inThread(options: SettleOptions, discovered?: readonly Discovery[]): AsyncGenerator<FileResult> {
+  for await (const result of scanPaths(options, discovered)) {
     yield "error" in result ? { kind: "error", error: result.error } : settleScanned(result, options);
     if (treesAwaitRelease()) await releaseTrees();
   }

@@ -2,7 +2,7 @@
 // apply the accepted findings, and (when asked) write. Results are values; a bad file is one error.
 import type { Edit, FileError, Finding, RewriteOptions } from "./types.js";
 import type { Transform } from "./transform.js";
-import { discover, describeFsError, readRegularFile, type DiscoveredFile } from "./discover.js";
+import { discover, describeFsError, readRegularFile, type DiscoveredFile, type Discovery } from "./discover.js";
 import { decodeSource, encodeSource, type Source } from "./source.js";
 import { columnOf, lineOf, scanText, type ScannedFile } from "./engine.js";
 import { filePatch } from "./patch.js";
@@ -55,9 +55,9 @@ export function readSource(file: DiscoveredFile): { source: Source } | { error: 
 // between files of a --write run deterministically. Unset (always, outside tests) it costs nothing.
 const TEST_PAUSE_MS = Number(process.env.BINDFIX_TEST_PAUSE_MS ?? 0);
 
-/** Every discovered file, read and scanned, in path order. */
-export async function* scanPaths(options: RunOptions): AsyncGenerator<ScanResult> {
-  for await (const item of discover(options.paths, { cwd: options.cwd, exclude: options.exclude })) {
+/** Every discovered file (or those of `discovered`, a walk already made), read and scanned, in path order. */
+export async function* scanPaths(options: RunOptions, discovered?: Iterable<Discovery>): AsyncGenerator<ScanResult> {
+  for await (const item of discovered ?? discover(options.paths, { cwd: options.cwd, exclude: options.exclude })) {
     if (TEST_PAUSE_MS > 0) await new Promise((resolve) => setTimeout(resolve, TEST_PAUSE_MS));
     if ("error" in item) {
       yield item;

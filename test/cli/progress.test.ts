@@ -153,6 +153,8 @@ test("at a terminal a long run shows the counter, yet the diff and the summary p
   const { status, raw } = inTerminal(["."], root, userEnv(PAUSE));
   assert.equal(status, 1);
   assert.match(raw, new RegExp(`\\r\\x1b\\[K${COUNTER.source}`), "the counter was drawn in place");
+  // The walk is done before the first file (one thread), so the counter knows the total.
+  assert.match(raw, /bindfix: \d+\/30 files/, "the counter shows done/total");
   const lines = screenLines(raw);
   const shown = lines.join("\n");
   for (const line of lines) assert.doesNotMatch(line, COUNTER, `the counter was left on screen: ${JSON.stringify(line)}`);
