@@ -20,7 +20,7 @@
 // Scopes, types and call shapes are ignored, so the test says "maybe" more often than the analysis
 // finds a host, never less: it only lets the engine skip parsing files whose targets are all
 // elsewhere (`"".join(...)`, `x == ""`, docstrings) — most Python files hold an empty string.
-import type { LexedSource } from "./python-lexer.js";
+import { IDENTIFIER, isGap, isNameCode, NAME_START, type LexedSource } from "./python-lexer.js";
 
 /** Python keywords, as written (`IF` is a name): never names, so never followed. */
 const KEYWORDS = new Set(
@@ -29,9 +29,9 @@ const KEYWORDS = new Set(
   ),
 );
 
-const WORD = /(?<![\w\u0080-\uffff])[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*/g;
+const WORD = new RegExp(NAME_START + IDENTIFIER, "g");
 /** A word followed (past spaces, line breaks and continuations) by `=` but not `==`, or by `:`. */
-const BOUND_WORD = /(?<![\w\u0080-\uffff])([A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)(?=[\s\\]*(?:=(?!=)|:))/g;
+const BOUND_WORD = new RegExp(String.raw`${NAME_START}(${IDENTIFIER})(?=[\s\\]*(?:=(?!=)|:))`, "g");
 /** What the line scan stops at: brackets, line breaks, continuations, `=` and `:`. */
 const STRUCTURE = /[()[\]{}\\\r\n=:]/g;
 /** Characters that make a following `=` part of another operator (`<=`, `+=`, `:=`...). */
@@ -46,7 +46,7 @@ export interface HostPosition {
 }
 
 /** A keyword argument's name, at the start of an argument (`host = ...`, not `host == ...`). */
-const KEYWORD_ARGUMENT = /^[\s\\]*([A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*)[\s\\]*=(?!=)/;
+const KEYWORD_ARGUMENT = new RegExp(String.raw`^[\s\\]*(${IDENTIFIER})[\s\\]*=(?!=)`);
 
 /** The logical lines of a lexed source, its brackets and what binds where, built once per file. */
 export class HostFlow {
@@ -408,16 +408,6 @@ function nextToken(bare: string, at: number): number {
   let i = at;
   for (let c = bare[i]; c === " " || c === "\t" || c === "\f" || c === "\r" || c === "\n" || c === "\\"; c = bare[++i]);
   return i;
-}
-
-/** Space, tab, form feed, a line break or a continuation's backslash: what may sit between two tokens. */
-function isGap(code: number): boolean {
-  return code === 32 || code === 9 || code === 12 || code === 10 || code === 13 || code === 92;
-}
-
-/** A letter, digit or underscore, or any non-ASCII character (over-approximating identifiers). */
-function isNameCode(code: number): boolean {
-  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code >= 128;
 }
 
 /** The index of the first range opening at or after `at`, in ranges sorted by opening. */

@@ -31,7 +31,6 @@ const TRIPLE_END = { "'": /'''|\\/g, '"': /"""|\\/g } as const;
 
 /** Prefixes Python accepts before a quote, lower-cased (t-strings are Python 3.14's). */
 const PREFIXES = new Set(["r", "u", "b", "f", "t", "br", "rb", "fr", "rf", "tr", "rt"]);
-const NAME_CHAR = /[\w\u0080-\uffff]/;
 
 /**
  * The strings and code of a Python source, or undefined when a string never ends (a syntax error
@@ -145,8 +144,23 @@ function fieldsClosed(text: string, start: number, end: number): boolean {
 /** The string prefix written before the quote at `at` (`rb`), lower-cased; "" when there is none. */
 function prefixBefore(text: string, at: number): string {
   let start = at;
-  while (start > 0 && at - start < 3 && NAME_CHAR.test(text[start - 1]!)) start--;
+  while (start > 0 && at - start < 3 && isNameCode(text.charCodeAt(start - 1))) start--;
   const written = text.slice(start, at).toLowerCase();
   // `rb"` is a prefix, `grb"` a name (a syntax error the parser reports), not a prefix.
   return written.length <= 2 && PREFIXES.has(written) ? written : "";
+}
+
+/** A Python name, over-approximated as the scans here need: any non-ASCII character is a letter. */
+export const IDENTIFIER = String.raw`[A-Za-z_\u0080-\uffff][\w\u0080-\uffff]*`;
+/** Where a name may begin: not right after a character of another name. */
+export const NAME_START = String.raw`(?<![\w\u0080-\uffff])`;
+
+/** A letter, digit or underscore, or any non-ASCII character (over-approximating identifiers). */
+export function isNameCode(code: number): boolean {
+  return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code >= 128;
+}
+
+/** Space, tab, form feed, a line break or a continuation's backslash: what may sit between two tokens. */
+export function isGap(code: number): boolean {
+  return code === 32 || code === 9 || code === 12 || code === 10 || code === 13 || code === 92;
 }

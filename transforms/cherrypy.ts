@@ -3,7 +3,7 @@
 import type { Transform } from "../src/transform.js";
 import type { Finding, SyntaxNode } from "../src/types.js";
 import type { Analysis } from "../src/analysis/index.js";
-import { mayHoldHostLiteral } from "../src/transform.js";
+import { mayHoldHostLiteral } from "../src/prefilter.js";
 import { buildFinding } from "../src/rewrite.js";
 import { stringParts } from "../src/analysis/syntax.js";
 

@@ -3,7 +3,7 @@
 import type { Transform } from "../src/transform.js";
 import type { Analysis } from "../src/analysis/index.js";
 import type { Finding, SyntaxNode } from "../src/types.js";
-import { mayHoldHostLiteral, mayReachName } from "../src/transform.js";
+import { mayHoldHostLiteral, mayReachName } from "../src/prefilter.js";
 import { tokenFollows } from "../src/analysis/locate.js";
 import { buildFinding } from "../src/rewrite.js";
 import { unparenthesize } from "../src/analysis/syntax.js";

@@ -57,15 +57,10 @@ export class Analysis {
     return this.memo("suppressions", () => suppressedRows(this.root));
   }
 
-  /** Every call in the file, in source order. */
-  get calls(): SyntaxNode[] {
-    return this.memo("calls", () => this.root.descendantsOfType("call"));
-  }
-
   /**
    * The calls whose callee is written with a name that passes `test` (`run` in `app.run()`; an
-   * alias, not the name it stands for), in the order of `calls`. Found from the text, so that
-   * finding a few calls does not cost a walk over all of them.
+   * alias, not the name it stands for), in source order. Found from the text, so that finding a
+   * few calls does not cost a walk over all of them.
    */
   callsNamed(test: (name: string) => boolean): SyntaxNode[] {
     const sites = this.memo("nameSites", () => nameSites(this.file.text));

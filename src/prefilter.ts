@@ -1,0 +1,394 @@
+// The prefilter: a cheap, sound test of a file's text that lets the engine skip parsing files no
+// transform can match. For the catalogues (`callTransform`) it reads three views, each only for the
+// files that pass the one before: the raw text, the text as Python's lexer sees it, and how its
+// literals may flow into the calls' host positions (`HostFlow`); gunicorn and CherryPy use its
+// literal and flow tests too. The fixtures, the property tests and `npm run prefilter-check` hold
+// it to never hiding a finding.
+import type { BindingApi } from "./transform.js";
+import { isTargetValue, parseHostPort } from "./analysis/syntax.js";
+import { isAsKeyword, TokenLookup, tokenFollows } from "./analysis/locate.js";
+import { IDENTIFIER, isGap, isNameCode, lexPython, NAME_START, type LexedSource } from "./python-lexer.js";
+import { HostFlow } from "./host-flow.js";
+
+/**
+ * A prefilter needle: text every target literal contains (SPEC §1), and every `"host:port"` string
+ * whose host is `0.0.0.0` or a bracketed IPv6 spelling. Written as tokens are: `::` only after a
+ * quote or `[` (so slices `a[::2]` do not count), an empty string only where its quotes touch no
+ * other quote (so `"""docstrings"""` do not count: an empty literal next to another quote would be
+ * an implicit concatenation, which is never a host).
+ */
+const TARGET_TEXT = /0\.0\.0\.0|0:0:0:0:0:0:0:0|["'[]::|["']0["':]|(?<!["'])(?:""|'')(?!["'])|""""""|''''''/;
+
+/** An empty or `0` host before a port (`":8000"`, `f":{port}"`, `"0:8000"`), for `hostPort` positions. */
+const EMPTY_HOST_TEXT = /["']0?:/;
+
+/** What a view counts as a target: for a host position, and for a `"host:port"` position. */
+interface LiteralTests {
+  target: (text: string) => boolean;
+  hostPort: (text: string) => boolean;
+}
+
+/** On raw text: somewhere in it, the text a target literal is written with. */
+const RAW_TESTS: LiteralTests = {
+  target: (text) => TARGET_TEXT.test(text),
+  hostPort: (text) => EMPTY_HOST_TEXT.test(text),
+};
+
+/**
+ * On one literal, quotes included, as the analysis reads it (`targetValue`, `parseHostPort`): its
+ * whole value is an all-interfaces address, or a `"host:port"` (or `"host:%d"`, `f"host:{port}"`)
+ * whose host is one. A docstring that mentions 0.0.0.0 is neither.
+ */
+const LITERAL_TESTS: LiteralTests = {
+  target: (literal) => isTargetValue(literalBody(literal)),
+  hostPort: (literal) => parseHostPort(literalBody(literal)) !== undefined,
+};
+
+/** The text between a literal's quotes: `'''x'''` gives `x`. */
+function literalBody(literal: string): string {
+  const triple = literal.length >= 6 && (literal.startsWith('"""') || literal.startsWith("'''"));
+  return triple ? literal.slice(3, -3) : literal.slice(1, -1);
+}
+
+const NAME = /^[A-Za-z_][A-Za-z0-9_]*$/;
+
+/**
+ * For transforms outside the catalogues (gunicorn, CherryPy): whether the text holds a string
+ * literal the analysis may read as a host (`"target"`) or as a `"host:port"` (`"hostPort"`),
+ * judged on the raw text first and then on its literals. `also` is a cheap test of the transform's
+ * own, asked between the two: the raw answer is shared with the other transforms, the lexed one
+ * costs a lexing pass.
+ */
+export function mayHoldHostLiteral(text: string, kind: keyof LiteralTests, also: (text: string) => boolean = () => true): boolean {
+  const facts = textFacts(text);
+  const holds = (view: ScanFacts): boolean => (kind === "target" ? view.target : view.target || view.emptyHost);
+  return holds(facts.raw) && also(text) && holds(facts.lexed);
+}
+
+/**
+ * For transforms outside the catalogues: whether a literal `mayHoldHostLiteral` accepts may be a
+ * value of the name (gunicorn's `bind = ...`), through the names it is bound to in turn.
+ */
+export function mayReachName(text: string, name: string, kind: keyof LiteralTests): boolean {
+  const flow = textFacts(text).flow;
+  return !flow || flow.mayReach([], [], LITERAL_TESTS[kind], [name]);
+}
+
+/** How the prefilter can find calls of a callee: its possible names, whole or as a name's suffix. */
+interface CalleeText {
+  names: string[];
+  /** `/Server$/`: any name ending so (`WSGIServer`), so the text is matched without a word boundary. */
+  suffix: boolean;
+}
+
+/**
+ * The names a callee pattern stands for: a plain name, `/^(a|b)$/`, `/^pre(a|b)post$/`, or a
+ * suffix `/Server$/`; undefined for other patterns. Names must be ASCII: the text search uses `\b`.
+ */
+export function calleeText(callee: BindingApi["callee"]): CalleeText | undefined {
+  let found: CalleeText | undefined;
+  if (typeof callee === "string") {
+    found = { names: [callee], suffix: false };
+  } else if (typeof callee !== "function" && callee.flags.replace(/[gsuyd]/g, "") === "") {
+    const whole = /^\^([A-Za-z0-9_]*)(?:\((?:\?:)?([A-Za-z0-9_|]+)\))?([A-Za-z0-9_]*)\$$/.exec(callee.source);
+    const suffix = /^([A-Za-z0-9_]+)\$$/.exec(callee.source);
+    if (whole) found = { names: (whole[2] ?? "").split("|").map((middle) => whole[1]! + middle + whole[3]!), suffix: false };
+    else if (suffix) found = { names: [suffix[1]!], suffix: true };
+  }
+  return found && found.names.every((name) => NAME.test(name)) ? found : undefined;
+}
+
+/** Every callee name of every catalogue, for the one text scan per file that all of them share. */
+const catalogueNames = { whole: new Set<string>(), suffixes: new Set<string>(), version: 0 };
+
+/** What a prefilter reads of one text: target literals, empty hosts, callee names written as calls. */
+class ScanFacts {
+  private targetFound?: boolean;
+  private emptyHostFound?: boolean;
+  private calledNames?: Set<string>;
+  /** Per name in `called`: the offsets of the `(` of its calls. */
+  private readonly callOpenings = new Map<string, number[]>();
+  /** Per `(` offset in `callOpenings`: where the name called there starts. */
+  private readonly calleeStarts = new Map<number, number>();
+  /** Names in `called` because an import renames them: their calls are written under another name. */
+  private readonly renamedNames = new Set<string>();
+
+  /**
+   * @param strings the texts that may hold a target literal: the whole text, or its string literals
+   * @param code the text in which calls may be written: the whole text, or it with strings blanked
+   */
+  constructor(
+    private readonly strings: readonly string[],
+    private readonly code: string,
+    readonly tests: LiteralTests,
+  ) {}
+
+  get target(): boolean {
+    return (this.targetFound ??= this.strings.some(this.tests.target));
+  }
+
+  get emptyHost(): boolean {
+    return (this.emptyHostFound ??= this.strings.some(this.tests.hostPort));
+  }
+
+  /** Names written as calls (or renamed by an import): `run` for a whole name, `*Server` for a suffix. */
+  get called(): Set<string> {
+    if (this.calledNames) return this.calledNames;
+    const text = this.code;
+    const names = new Set<string>();
+    const pattern = callScanPattern();
+    const tokens = new TokenLookup(text);
+    pattern.lastIndex = 0;
+    for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+      const next = tokens.tokenAfter(match.index + match[0].length);
+      if (next < 0 || (text[next] !== "(" && !isAsKeyword(text, next))) continue;
+      if (text[next] === "(" && isDefinedName(text, match.index)) continue;
+      const name = match[1] ?? match[2]!;
+      const keys = match[1] ? [name] : [];
+      // A match hides the shorter names it ends with (`TCPServer`, a twisted name, hides `*Server`).
+      for (const suffix of catalogueNames.suffixes) if (name.endsWith(suffix)) keys.push(`*${suffix}`);
+      for (const key of keys) {
+        names.add(key);
+        if (text[next] !== "(") this.renamedNames.add(key);
+        else {
+          const openings = this.callOpenings.get(key);
+          if (openings) openings.push(next);
+          else this.callOpenings.set(key, [next]);
+          this.calleeStarts.set(next, match.index);
+        }
+      }
+    }
+    return (this.calledNames = names);
+  }
+
+  /** Where calls of the classes a `class` statement defines here open their arguments. */
+  localClassOpenings(): number[] {
+    const text = this.code;
+    const names = new Set<string>();
+    CLASS_NAME.lastIndex = 0;
+    for (let match = CLASS_NAME.exec(text); match; match = CLASS_NAME.exec(text)) names.add(match[1]!);
+    if (names.size === 0) return [];
+    const openings: number[] = [];
+    const tokens = new TokenLookup(text);
+    NAME_TOKEN.lastIndex = 0;
+    for (let match = NAME_TOKEN.exec(text); match; match = NAME_TOKEN.exec(text)) {
+      if (!names.has(match[0])) continue;
+      const next = tokens.tokenAfter(match.index + match[0].length);
+      if (next >= 0 && text[next] === "(" && !isDefinedName(text, match.index)) openings.push(next);
+    }
+    return openings;
+  }
+
+  /**
+   * The openings of `openings(keys)` whose callee is a method of an object that is not an imported
+   * module (`app.run(`, not `run(` nor `subprocess.run(`): the only calls an API with `modules: []`
+   * can match. `modules` are the names `import` statements bind, as the analysis reads them.
+   */
+  objectCallOpenings(keys: readonly string[], modules: ReadonlySet<string>): number[] | undefined {
+    const all = this.openings(keys);
+    return all?.filter((open) => {
+      const root = receiverRoot(this.code, this.calleeStarts.get(open)!);
+      return root !== null && !modules.has(root);
+    });
+  }
+
+  /** Where the calls of these names open their arguments; undefined when a name is renamed by an import. */
+  openings(keys: readonly string[]): number[] | undefined {
+    const called = this.called;
+    const found: number[] = [];
+    for (const key of keys) {
+      if (!called.has(key)) continue;
+      if (this.renamedNames.has(key)) return undefined;
+      found.push(...(this.callOpenings.get(key) ?? []));
+    }
+    return found;
+  }
+}
+
+/**
+ * What the catalogues' prefilters read from one file, each computed at most once for all of them,
+ * in two views: the raw text (a quick scan every file gets), then, for the few files that pass it,
+ * the text as Python's lexer sees it, where only real string literals can be targets and only code
+ * can call. The engine asks every transform about the same text in a row, so only the last file's
+ * facts are kept.
+ */
+class TextFacts {
+  readonly raw: ScanFacts;
+  private lexedFacts?: ScanFacts;
+  private lexedSource?: LexedSource;
+  private hostFlow?: HostFlow;
+  private modules?: Set<string>;
+
+  constructor(
+    readonly text: string,
+    readonly version: number,
+  ) {
+    this.raw = new ScanFacts([text], text, RAW_TESTS);
+  }
+
+  /** The lexed view; the raw one again when a string never ends (the parser must judge that file). */
+  get lexed(): ScanFacts {
+    if (this.lexedFacts) return this.lexedFacts;
+    this.lexedSource = lexPython(this.text);
+    return (this.lexedFacts = this.lexedSource ? new ScanFacts(this.lexedSource.strings, this.lexedSource.code, LITERAL_TESTS) : this.raw);
+  }
+
+  /** The names plain `import` statements bind (`import a.b` binds `a`, `import a as b` binds `b`). */
+  get importedModules(): Set<string> {
+    if (this.modules) return this.modules;
+    const modules = new Set<string>();
+    const bare = this.lexedSource?.bare ?? "";
+    IMPORT_STATEMENT.lastIndex = 0;
+    for (let match = IMPORT_STATEMENT.exec(bare); match; match = IMPORT_STATEMENT.exec(bare)) {
+      for (const item of match[1]!.split(",")) {
+        const alias = IMPORT_ALIAS.exec(item);
+        const top = IMPORT_TOP.exec(item);
+        if (alias) modules.add(alias[1]!);
+        else if (top) modules.add(top[1]!);
+      }
+    }
+    return (this.modules = modules);
+  }
+
+  /** How literals may flow to calls in the lexed text; undefined when it could not be lexed. */
+  get flow(): HostFlow | undefined {
+    if (this.hostFlow) return this.hostFlow;
+    if (this.lexed === this.raw || !this.lexedSource) return undefined;
+    return (this.hostFlow = new HostFlow(this.lexedSource));
+  }
+}
+
+/**
+ * A plain `import` statement, at the start of a line or after `;` or a compound statement's `:`,
+ * and the names it lists (a continued line's further names are not read: they are then taken for
+ * objects, which only keeps more calls).
+ */
+const IMPORT_STATEMENT = /(?:^|[\r\n;:])[ \t]*import[ \t]+([^\r\n;#\\]*)/g;
+/** In one item of an import's list: the alias (`as b`), else the top module (`a` of `a.b`). */
+const IMPORT_ALIAS = new RegExp(String.raw`[ \t]as[ \t]+(${IDENTIFIER})`);
+const IMPORT_TOP = new RegExp(String.raw`^[ \t]*(${IDENTIFIER})`);
+
+/**
+ * The receiver of a method written at `nameStart`: its first name when it is a dotted name of
+ * words (`a` in `a.b.run(`), "" when it is anything else (`f().run(`, `x[0].run(`), and null when
+ * the name is not called as a method at all (`run(`).
+ */
+function receiverRoot(code: string, nameStart: number): string | null {
+  let at = nameStart;
+  // A suffix match (`Server`) starts inside its name (`WSGIServer`): from the name's start.
+  while (at > 0 && isNameCode(code.charCodeAt(at - 1))) at--;
+  let root: string | null = null;
+  for (;;) {
+    let before = at - 1;
+    while (before >= 0 && isGap(code.charCodeAt(before))) before--;
+    if (code[before] !== ".") return root;
+    before--;
+    while (before >= 0 && isGap(code.charCodeAt(before))) before--;
+    let start = before + 1;
+    while (start > 0 && isNameCode(code.charCodeAt(start - 1))) start--;
+    if (start > before || !/[A-Za-z_\u0080-\uffff]/.test(code[start]!)) return "";
+    root = code.slice(start, before + 1);
+    at = start;
+  }
+}
+const NAME_TOKEN = new RegExp(NAME_START + IDENTIFIER, "g");
+/** The name a `class` statement defines. */
+const CLASS_NAME = new RegExp(String.raw`${NAME_START}class[ \t\f]+(${IDENTIFIER})`, "g");
+const DEFINING_KEYWORD = new RegExp(String.raw`${NAME_START}(?:def|class)[ \t\f]+$`);
+
+/** True when the name around `at` follows `def` or `class`: `def run(` defines, never calls. */
+function isDefinedName(text: string, at: number): boolean {
+  let start = at;
+  while (start > 0 && isNameCode(text.charCodeAt(start - 1))) start--;
+  return DEFINING_KEYWORD.test(text.slice(Math.max(0, start - 16), start));
+}
+
+let lastFacts: TextFacts | undefined;
+let callScan: { version: number; pattern: RegExp } | undefined;
+
+function textFacts(text: string): TextFacts {
+  if (lastFacts?.text !== text || lastFacts.version !== catalogueNames.version) lastFacts = new TextFacts(text, catalogueNames.version);
+  return lastFacts;
+}
+
+/**
+ * One pass finds every catalogue's callee names written as calls: the name, then the call's `(`,
+ * or `as` where an import renames it (the call then uses the alias; the name is only in the import).
+ */
+function callScanPattern(): RegExp {
+  if (callScan?.version !== catalogueNames.version) {
+    const byLength = (a: string, b: string): number => b.length - a.length;
+    const whole = [...catalogueNames.whole].sort(byLength);
+    const suffixes = [...catalogueNames.suffixes].sort(byLength);
+    const alternatives = [`\\b(${whole.join("|") || "(?!)"})`, `(${suffixes.join("|") || "(?!)"})`];
+    // The lookahead looks past spaces only, so the scan stays linear; TokenLookup crosses lines.
+    const after = String.raw`(?=[ \t\f]*(?:[(#\\\r\n]|as\b|$))`;
+    callScan = { version: catalogueNames.version, pattern: new RegExp(`(?:${alternatives.join("|")})${after}`, "g") };
+  }
+  return callScan.pattern;
+}
+
+/**
+ * The sound prefilter of a catalogue: for some API, target text (for a `"host:port"` position, an
+ * empty host too), its callee written as a call and, when its host is only ever given by keyword,
+ * that keyword. An API whose callee cannot be read uses its own `needle`, else the transform's
+ * `needles`. Asked of the raw text, then of the lexed text (real literals, calls in code), then of
+ * how literals flow into those calls' host positions (`HostFlow`). A file no API can match is
+ * never parsed.
+ */
+export function catalogueFilter(apis: readonly BindingApi[], needles: RegExp): (text: string) => boolean {
+  const perApi = apis.map((api) => {
+    const callee = calleeText(api.callee);
+    const keys = callee?.names.map((name) => (callee.suffix ? `*${name}` : name));
+    for (const name of callee?.names ?? []) (callee!.suffix ? catalogueNames.suffixes : catalogueNames.whole).add(name);
+    const tests: Array<(text: string) => boolean> = [];
+    const keywords = keywordOnlyPositions(api);
+    if (keywords) tests.push(tokenFollows(new RegExp(`\\b(?:${keywords.join("|")})`), /=/));
+    const needle = api.needle;
+    if (needle) tests.push(typeof needle === "function" ? needle : (text) => needle.test(text));
+    if (!keys && tests.length === 0) tests.push((text) => needles.test(text));
+    const positions = [api.host, api.address, api.hostPort].filter((position) => position !== undefined);
+    return {
+      keys,
+      tests,
+      hostPort: api.hostPort !== undefined,
+      positions,
+      localClass: api.localClass === true,
+      objectsOnly: api.modules !== undefined && api.modules.length === 0,
+    };
+  });
+  catalogueNames.version++;
+  const passes = (facts: ScanFacts, { keys, hostPort }: (typeof perApi)[number]): boolean =>
+    (facts.target || (hostPort && facts.emptyHost)) && (!keys || keys.some((key) => facts.called.has(key)));
+  return (text) => {
+    const facts = textFacts(text);
+    // The raw view first: it is cheap and most files fail it; the lexed one only for the rest.
+    const possible = perApi.filter((api) => passes(facts.raw, api) && api.tests.every((test) => test(text)));
+    if (possible.length === 0) return false;
+    const lexed = possible.filter((api) => passes(facts.lexed, api));
+    if (lexed.length === 0) return false;
+    // Last, whether a target literal can flow into one of those calls at all.
+    const flow = facts.flow;
+    if (!flow) return true;
+    return lexed.some((api) => {
+      const openings = api.keys
+        ? api.objectsOnly
+          ? facts.lexed.objectCallOpenings(api.keys, facts.importedModules)
+          : facts.lexed.openings(api.keys)
+        : api.localClass
+          ? facts.lexed.localClassOpenings()
+          : undefined;
+      if (!openings) return true;
+      return flow.mayReach(openings, api.positions, api.hostPort ? LITERAL_TESTS.hostPort : LITERAL_TESTS.target);
+    });
+  };
+}
+
+/** The keywords an API's host can only be given by (`host=`), or undefined when a position also can. */
+function keywordOnlyPositions(api: BindingApi): string[] | undefined {
+  const positions = [api.host, api.address, api.hostPort].filter((position) => position !== undefined);
+  const keywords = positions.map((position) => (position.index === undefined ? position.keyword : undefined));
+  if (keywords.length === 0 || !keywords.every((keyword) => keyword !== undefined && NAME.test(keyword))) return undefined;
+  return keywords as string[];
+}
+
