@@ -332,7 +332,7 @@ export class HostFlow {
 
   /** A target literal between two offsets that is neither a dict key nor inside an opaque call there. */
   private hasTargetBetween(start: number, end: number, isTarget: (literal: string) => boolean): boolean {
-    const { bare, strings, stringStarts } = this.lexed;
+    const { strings, stringStarts } = this.lexed;
     const hidden = this.insideOpaqueCall(start);
     for (let i = firstAtOrAfter(stringStarts, start); i < stringStarts.length && stringStarts[i]! < end; i++) {
       const at = stringStarts[i]!;

@@ -3,12 +3,11 @@
 // file left behind where the process could clean up, and an exit status that says it was stopped.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
-import { spawn, spawnSync } from "node:child_process";
+import { readFileSync } from "node:fs";
 import path from "node:path";
-import { cliPath } from "../helpers/paths.js";
 import { removeTree, tempTree } from "../helpers/tree.js";
 import { BIND, FIXED, leftoverTemporaries, startCli, waitFor } from "../helpers/safety.js";
+import { hasScript, interactiveSession } from "../helpers/pty.js";
 import { readSource, scanSource, type ScannedSource } from "../../src/run.js";
 import { review, ReviewInterrupted, type Answer, type ReviewQuestion } from "../../src/review.js";
 import { transforms } from "../../transforms/index.js";
@@ -126,55 +125,11 @@ test("quit in the middle of a file's review writes what was accepted, whole, and
 
 // The same through the terminal: `bindfix -i` in a pseudo-terminal (util-linux `script`).
 
-const hasScript = spawnSync("script", ["--version"]).status === 0 && process.platform === "linux";
+const hasPtyOnLinux = hasScript && process.platform === "linux";
 
-/** The pid of the bindfix process running under `script` (found through /proc). */
-function bindfixPid(): number | undefined {
-  for (const entry of readdirSync("/proc")) {
-    if (!/^\d+$/.test(entry)) continue;
-    try {
-      const argv = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
-      if (argv[0] === process.execPath && argv[1] === cliPath && argv.includes("--interactive")) return Number(entry);
-    } catch {
-      // The process ended while we looked.
-    }
-  }
-  return undefined;
-}
-
-/** Runs `bindfix -i` in a pty; at prompt number n (1-based) does `actions[n - 1]` with the child. */
-function interactiveSession(cwd: string, actions: Array<string | "SIGTERM">): Promise<{ status: number | null; screen: string }> {
-  return new Promise((resolve, reject) => {
-    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath)} --interactive --no-color .`;
-    const child = spawn("script", ["-qefc", command, "/dev/null"], { cwd, env: { ...process.env, TERM: "xterm" } });
-    let screen = "";
-    let done = 0;
-    const timer = setTimeout(() => {
-      child.kill("SIGKILL");
-      reject(new Error(`interactive session timed out:\n${screen}`));
-    }, 30_000);
-    child.stdout.on("data", (chunk: Buffer) => {
-      screen += chunk.toString("utf8");
-      const prompts = screen.split("Apply this change? [y,n,f,a,q,?]").length - 1;
-      if (prompts > done && done < actions.length) {
-        const action = actions[done++]!;
-        if (action !== "SIGTERM") child.stdin.write(action);
-        else {
-          const pid = bindfixPid();
-          if (pid === undefined) reject(new Error("bindfix process not found"));
-          else process.kill(pid, "SIGTERM");
-        }
-      }
-    });
-    child.on("close", (status) => {
-      clearTimeout(timer);
-      resolve({ status, screen });
-    });
-  });
-}
 
 for (const [how, action, status] of [["Ctrl-C", "\x03", 130], ["SIGTERM", "SIGTERM", 143]] as const) {
-  test(`${how} at a prompt in the terminal: earlier files complete, the file under review untouched, exit ${status}`, { skip: !hasScript && "util-linux `script` on Linux needed" }, async () => {
+  test(`${how} at a prompt in the terminal: earlier files complete, the file under review untouched, exit ${status}`, { skip: !hasPtyOnLinux && "util-linux `script` on Linux needed" }, async () => {
     const root = tempTree({ "a.py": BIND, "b.py": TWO, "c.py": BIND });
     try {
       // a.py: y. b.py: y to its first change, then the interruption at its second.

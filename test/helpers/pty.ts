@@ -1,0 +1,62 @@
+// `bindfix --interactive` driven through its prompts in a real pseudo-terminal (util-linux
+// `script`), shared by the interactive flow tests and the interrupt tests.
+import { spawn, spawnSync } from "node:child_process";
+import { readdirSync, readFileSync } from "node:fs";
+import { cliPath } from "./paths.js";
+
+export const hasScript = spawnSync("script", ["--version"]).status === 0;
+
+const PROMPT = "Apply this change? [y,n,f,a,q,?]";
+
+export interface Session {
+  status: number | null;
+  screen: string;
+}
+
+/** The pid of the bindfix process running under `script` (found through /proc, so Linux only). */
+export function bindfixPid(): number | undefined {
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const argv = readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0");
+      if (argv[0] === process.execPath && argv[1] === cliPath && argv.includes("--interactive")) return Number(entry);
+    } catch {
+      // The process ended while we looked.
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Runs `bindfix -i` in a pty; at prompt number n (1-based) does `actions[n - 1]`: types that key,
+ * or sends bindfix SIGTERM.
+ */
+export function interactiveSession(cwd: string, actions: Array<string | "SIGTERM">): Promise<Session> {
+  return new Promise((resolve, reject) => {
+    const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath)} --interactive --no-color .`;
+    const child = spawn("script", ["-qefc", command, "/dev/null"], { cwd, env: { ...process.env, TERM: "xterm" } });
+    let screen = "";
+    let done = 0;
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      reject(new Error(`interactive session timed out:\n${screen}`));
+    }, 30_000);
+    child.stdout.on("data", (chunk: Buffer) => {
+      screen += chunk.toString("utf8");
+      const prompts = screen.split(PROMPT).length - 1;
+      if (prompts > done && done < actions.length) {
+        const action = actions[done++]!;
+        if (action !== "SIGTERM") child.stdin.write(action);
+        else {
+          const pid = bindfixPid();
+          if (pid === undefined) reject(new Error("bindfix process not found"));
+          else process.kill(pid, "SIGTERM");
+        }
+      }
+    });
+    child.on("close", (status) => {
+      clearTimeout(timer);
+      resolve({ status, screen });
+    });
+  });
+}
