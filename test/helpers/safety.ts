@@ -1,9 +1,20 @@
 // Shared by the safety tests: byte snapshots of temporary trees, an async run of the built CLI
-// that can be signalled mid-run (always with a deadline, so no test can hang), and polling.
+// that can be signalled mid-run (always with a deadline, so no test can hang), polling, and a
+// file read and scanned in-process as the CLI would.
 import { spawn } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { cliPath } from "./paths.js";
+import { readSource, scanSource, type ScannedSource } from "../../src/run.js";
+import { transforms } from "../../transforms/index.js";
+import { DEFAULT_REWRITE } from "../../src/types.js";
+
+/** `root/name` read and scanned with every transform, ready for `settleFile`. */
+export function scanned(root: string, name: string): ScannedSource {
+  const read = readSource({ absPath: path.join(root, name), path: name });
+  if (!("source" in read)) throw new Error(read.error.message);
+  return scanSource(read.source, { transforms, rewrite: DEFAULT_REWRITE });
+}
 
 export const BIND = 'import socket\ns = socket.socket()\ns.bind(("0.0.0.0", 8000))\n';
 export const FIXED = 'import os\nimport socket\ns = socket.socket()\ns.bind((os.environ.get("BIND_HOST", "127.0.0.1"), 8000))\n';

@@ -8,11 +8,9 @@ import { lstatSync, mkdirSync, readFileSync, realpathSync, symlinkSync, unlinkSy
 import { spawnSync } from "node:child_process";
 import path from "node:path";
 import { removeTree, runCli, tempTree } from "../helpers/tree.js";
-import { BIND, FIXED, leftoverTemporaries, startCli, waitFor } from "../helpers/safety.js";
+import { BIND, FIXED, leftoverTemporaries, scanned, startCli, waitFor } from "../helpers/safety.js";
 import { discover, readRegularFile } from "../../src/discover.js";
-import { readSource, scanSource, settleFile } from "../../src/run.js";
-import { transforms } from "../../transforms/index.js";
-import { DEFAULT_REWRITE } from "../../src/types.js";
+import { readSource, settleFile } from "../../src/run.js";
 
 const canMakeFifo = process.platform !== "win32" && spawnSync("mkfifo", ["--help"]).error === undefined;
 
@@ -162,12 +160,10 @@ test("a file changed on disk between read and write is not overwritten, and says
   const root = tempTree({ "app.py": BIND });
   const file = path.join(root, "app.py");
   try {
-    const read = readSource({ absPath: file, path: "app.py" });
-    assert.ok("source" in read);
-    const scanned = scanSource(read.source, { transforms, rewrite: DEFAULT_REWRITE });
+    const scan = scanned(root, "app.py");
     const edited = BIND + "# edited in an editor meanwhile\n";
     writeFileSync(file, edited);
-    const outcome = settleFile(scanned, scanned.scan.findings, true);
+    const outcome = settleFile(scan, scan.scan.findings, true);
     assert.equal(outcome.written, false);
     assert.deepEqual(outcome.errors, [{ path: "app.py", message: "changed on disk since it was read; not written" }]);
     assert.ok(outcome.findings.every((finding) => !finding.fixed));
@@ -182,12 +178,10 @@ test("a file replaced by a directory between read and write is not written", () 
   const root = tempTree({ "app.py": BIND });
   const file = path.join(root, "app.py");
   try {
-    const read = readSource({ absPath: file, path: "app.py" });
-    assert.ok("source" in read);
-    const scanned = scanSource(read.source, { transforms, rewrite: DEFAULT_REWRITE });
+    const scan = scanned(root, "app.py");
     unlinkSync(file);
     mkdirSync(file);
-    const outcome = settleFile(scanned, scanned.scan.findings, true);
+    const outcome = settleFile(scan, scan.scan.findings, true);
     assert.equal(outcome.written, false);
     assert.match(outcome.errors[0]?.message ?? "", /^cannot re-read before writing: /);
     assert.ok(lstatSync(file).isDirectory());

@@ -6,12 +6,9 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { removeTree, tempTree } from "../helpers/tree.js";
-import { BIND, FIXED, leftoverTemporaries, startCli, waitFor } from "../helpers/safety.js";
+import { BIND, FIXED, leftoverTemporaries, scanned, startCli, waitFor } from "../helpers/safety.js";
 import { hasScript, interactiveSession } from "../helpers/pty.js";
-import { readSource, scanSource, type ScannedSource } from "../../src/run.js";
 import { review, ReviewInterrupted, type Answer, type ReviewQuestion } from "../../src/review.js";
-import { transforms } from "../../transforms/index.js";
-import { DEFAULT_REWRITE } from "../../src/types.js";
 
 const names = (count: number): string[] => Array.from({ length: count }, (_, i) => `f${String(i).padStart(3, "0")}.py`);
 
@@ -66,11 +63,6 @@ test("SIGKILL at an arbitrary moment of a pooled --write never leaves a half-wri
   }
 });
 
-function scanned(root: string, name: string): ScannedSource {
-  const read = readSource({ absPath: path.join(root, name), path: name });
-  if (!("source" in read)) throw new Error(read.error.message);
-  return scanSource(read.source, { transforms, rewrite: DEFAULT_REWRITE });
-}
 
 const TWO = 'import socket\na = socket.socket()\na.bind(("0.0.0.0", 1))\nb = socket.socket()\nb.bind(("0.0.0.0", 2))\n';
 const TWO_FIXED = TWO.replace("import socket\n", "import os\nimport socket\n").replaceAll('("0.0.0.0", ', '(os.environ.get("BIND_HOST", "127.0.0.1"), ');
