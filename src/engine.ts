@@ -5,7 +5,7 @@ import type { Transform } from "./transform.js";
 import { Analysis } from "./analysis/index.js";
 import { enclosingStatement, isIpv6Spelling, targetValue } from "./analysis/syntax.js";
 import { errorRanges } from "./parse.js";
-import { parseSource } from "./parse-view.js";
+import { parseView } from "./parse-view.js";
 import { applyFindings, type FixResult } from "./fix.js";
 import type { LineEnding } from "./source.js";
 
@@ -23,8 +23,12 @@ export interface ScannedFile {
   errors: string[];
   /** False when the prefilter showed no transform could match, so nothing was parsed. */
   parsed: boolean;
-  /** Applies the accepted findings (default: every fixable one) and returns the new text. */
-  fix(accepted?: readonly Finding[]): FixResult;
+  /**
+   * Applies the accepted findings (default: every fixable one) and returns the new text. Say
+   * `lastUse` when the file will not be fixed again: the check of the result then re-parses only
+   * what changed (a later call still works, after parsing the file anew).
+   */
+  fix(accepted?: readonly Finding[], use?: { lastUse: boolean }): FixResult;
 }
 
 export function scanText(input: ScanInput, transforms: readonly Transform[], options: RewriteOptions): ScannedFile {
@@ -32,17 +36,26 @@ export function scanText(input: ScanInput, transforms: readonly Transform[], opt
   if (candidates.length === 0) {
     return { input, findings: [], errors: [], parsed: false, fix: () => ({ text: input.text }) };
   }
-  const tree = parseSource(input.text);
-  const analysis = new Analysis({ path: input.path, text: input.text, tree }, options);
+  let parsed = parseView(input.text);
+  let analysis = new Analysis({ path: input.path, text: input.text, tree: parsed.tree }, options);
   const merged = mergeByLiteral(candidates.flatMap((transform) => transform.find(analysis)));
   const errors: string[] = [];
+  /** True once a fix has edited `parsed.tree` for its check. */
+  let spent = false;
   const findings = keepAwayFromSyntaxErrors(analysis.root, merged, input.text, errors);
   return {
     input,
     findings,
     errors,
     parsed: true,
-    fix: (accepted = findings) => applyFindings(analysis, input.eol, accepted),
+    fix: (accepted = findings, use) => {
+      if (spent) {
+        parsed = parseView(input.text);
+        analysis = new Analysis({ path: input.path, text: input.text, tree: parsed.tree }, options);
+      }
+      spent = use?.lastUse === true;
+      return applyFindings(analysis, parsed, input.eol, accepted, spent);
+    },
   };
 }
 

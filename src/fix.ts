@@ -5,13 +5,18 @@ import type { Edit, Finding } from "./types.js";
 import type { Analysis } from "./analysis/index.js";
 import { importInsertion } from "./analysis/imports.js";
 import { errorRanges } from "./parse.js";
-import { parseSource } from "./parse-view.js";
+import { parseSource, reparseEdited, type ParsedView } from "./parse-view.js";
 import type { LineEnding } from "./source.js";
 
 /** The new text and, when the fix adds one, the `import os` insertion (in positions of the old text). */
 export type FixResult = { text: string; importEdit?: Edit } | { error: string };
 
-export function applyFindings(analysis: Analysis, eol: LineEnding, accepted: readonly Finding[]): FixResult {
+/**
+ * Applies `accepted` to the text `parsed` was made from. With `spendTree`, the check re-parses only
+ * what changed by editing `parsed.tree` (which must not be read afterwards); otherwise it parses
+ * the whole new text.
+ */
+export function applyFindings(analysis: Analysis, parsed: ParsedView, eol: LineEnding, accepted: readonly Finding[], spendTree = false): FixResult {
   const text = analysis.file.text;
   const fixable = accepted.filter((finding) => finding.status === "fixable");
   if (fixable.length === 0) return { text };
@@ -30,7 +35,8 @@ export function applyFindings(analysis: Analysis, eol: LineEnding, accepted: rea
 
   // As Ruff does: a fix that makes the file less parseable than it was is not a fix.
   const before = errorRanges(analysis.root).length;
-  const after = errorRanges(parseSource(result).rootNode).length;
+  const check = spendTree ? reparseEdited(parsed, result, insertion ? [insertion, ...edits].sort(byPosition) : edits) : parseSource(result);
+  const after = errorRanges(check.rootNode).length;
   if (after > before) return { error: "internal error: the fix would introduce a syntax error; file not changed" };
   return insertion ? { text: result, importEdit: insertion } : { text: result };
 }
@@ -47,9 +53,14 @@ function importEdit(analysis: Analysis, eol: LineEnding, accepted: readonly Find
   return { start: insertion.offset, end: insertion.offset, text: insertion.text };
 }
 
+/** magic-string puts text appended left of an offset before an overwrite starting there. */
+function byPosition(a: Edit, b: Edit): number {
+  return a.start - b.start || a.end - b.end;
+}
+
 /** Sorted edits with exact duplicates (a constant reached from two binds) dropped. */
 function uniqueEdits(edits: Edit[]): Edit[] {
-  const sorted = [...edits].sort((a, b) => a.start - b.start || a.end - b.end);
+  const sorted = [...edits].sort(byPosition);
   return sorted.filter(
     (edit, i) => i === 0 || !(edit.start === sorted[i - 1]!.start && edit.end === sorted[i - 1]!.end && edit.text === sorted[i - 1]!.text),
   );

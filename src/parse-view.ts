@@ -1,7 +1,7 @@
 // What tree-sitter is given to parse: the file's text as Python reads it, at the same length so
 // every offset and row still points into the real text. Both the scan and the re-parse check use it.
 import type Parser from "tree-sitter";
-import type { SyntaxNode } from "./types.js";
+import type { Edit, SyntaxNode } from "./types.js";
 import { parsePython } from "./parse.js";
 
 /**
@@ -14,6 +14,13 @@ export const LONG_COMMENT_RUN = 32;
 const COMMENT_LINE = /^[ \t\f]*#/;
 const BLANK_LINE = /^[ \t\f]*\r?$/;
 
+/** A tree and the text it was parsed from: the file's text as `parseSource` showed it to the parser. */
+export interface ParsedView {
+  tree: Parser.Tree;
+  /** The text parsed: lone CRs as LF, the comment lines of long runs as spaces when that held. */
+  view: string;
+}
+
 /**
  * Parses Python source as Python tokenizes it. A lone CR ends a line for Python but not for
  * tree-sitter-python, so it is parsed as LF. Long runs of comment-only lines are parsed as blank
@@ -22,21 +29,107 @@ const BLANK_LINE = /^[ \t\f]*\r?$/;
  * the file is parsed again without blanking so the result never differs from the plain parse.
  */
 export function parseSource(text: string): Parser.Tree {
-  const lines = text.replace(/\r(?!\n)/g, "\n");
+  return parseView(text).tree;
+}
+
+/** `parseSource`, keeping what an incremental re-parse (`reparseEdited`) needs. */
+export function parseView(text: string): ParsedView {
+  const lines = text.replace(LONE_CR, "\n");
   const runs = longCommentRuns(lines);
-  if (runs.length === 0) return parsePython(lines);
+  if (runs.length > 0) {
+    const view = blank(lines, runs);
+    const tree = parsePython(view);
+    if (blankingHolds(tree, runs)) return { tree, view };
+  }
+  return { tree: parsePython(lines), view: lines };
+}
+
+/**
+ * The tree `parseSource(edited)` gives, where `edited` is the parsed text with `edits` (sorted, not
+ * overlapping, in the old text's offsets) applied. tree-sitter re-parses only what the edits touch,
+ * so checking a fix of a large file costs a fraction of a parse. It edits `parsed.tree`, so that
+ * tree must not be read again. The view of `edited` is built as `parseSource` builds it; when it is
+ * not the old view with the edits applied (an edit changed which comment lines are blanked, or
+ * wrote a line ending the view rewrites), `edited` is parsed from scratch instead.
+ */
+export function reparseEdited(parsed: ParsedView, edited: string, edits: readonly Edit[]): Parser.Tree {
+  const lines = edited.replace(LONE_CR, "\n");
+  const runs = longCommentRuns(lines);
+  const view = runs.length > 0 ? blank(lines, runs) : lines;
+  if (applyEdits(parsed.view, edits) !== view) return parseSource(edited);
+
+  // Last edit first: each one's offsets in the old text are then still offsets in the tree.
+  const rows = new LineIndex(parsed.view);
+  for (let i = edits.length - 1; i >= 0; i--) {
+    const { start, end, text } = edits[i]!;
+    const startPosition = rows.point(start);
+    parsed.tree.edit({
+      startIndex: start,
+      oldEndIndex: end,
+      newEndIndex: start + text.length,
+      startPosition,
+      oldEndPosition: rows.point(end),
+      newEndPosition: advance(startPosition, text),
+    });
+  }
+  const tree = parsePython(view, parsed.tree);
+  return runs.length === 0 || blankingHolds(tree, runs) ? tree : parsePython(lines);
+}
+
+const LONE_CR = /\r(?!\n)/g;
+
+function blank(text: string, runs: ReadonlyArray<readonly [number, number]>): string {
   let blanked = "";
   let at = 0;
   for (const [start, end] of runs) {
-    blanked += lines.slice(at, start) + " ".repeat(end - start);
+    blanked += text.slice(at, start) + " ".repeat(end - start);
     at = end;
   }
-  blanked += lines.slice(at);
-  const tree = parsePython(blanked);
-  if (!tree.rootNode.hasError && runs.every(([start, end]) => !insideToken(tree.rootNode.descendantForIndex(start, end)))) {
-    return tree;
+  return blanked + text.slice(at);
+}
+
+/** Blanking is sound when the parse has no error and no blanked range fell inside a string. */
+function blankingHolds(tree: Parser.Tree, runs: ReadonlyArray<readonly [number, number]>): boolean {
+  return !tree.rootNode.hasError && runs.every(([start, end]) => !insideToken(tree.rootNode.descendantForIndex(start, end)));
+}
+
+function applyEdits(text: string, edits: readonly Edit[]): string {
+  let result = "";
+  let at = 0;
+  for (const edit of edits) {
+    result += text.slice(at, edit.start) + edit.text;
+    at = edit.end;
   }
-  return parsePython(lines);
+  return result + text.slice(at);
+}
+
+/** Row and column (in UTF-16 units, as node-tree-sitter counts them) of offsets in one text. */
+class LineIndex {
+  private readonly starts: number[] = [0];
+
+  constructor(text: string) {
+    for (let at = text.indexOf("\n"); at >= 0; at = text.indexOf("\n", at + 1)) this.starts.push(at + 1);
+  }
+
+  point(offset: number): Parser.Point {
+    let low = 0;
+    let high = this.starts.length - 1;
+    while (low < high) {
+      const middle = (low + high + 1) >> 1;
+      if (this.starts[middle]! <= offset) low = middle;
+      else high = middle - 1;
+    }
+    return { row: low, column: offset - this.starts[low]! };
+  }
+}
+
+/** The point after `text` written at `from`. */
+function advance(from: Parser.Point, text: string): Parser.Point {
+  const lastBreak = text.lastIndexOf("\n");
+  if (lastBreak < 0) return { row: from.row, column: from.column + text.length };
+  let rows = 0;
+  for (let at = text.indexOf("\n"); at >= 0; at = text.indexOf("\n", at + 1)) rows++;
+  return { row: from.row + rows, column: text.length - lastBreak - 1 };
 }
 
 /** The [start, end) ranges, from `#` to the line end, of the comment lines in long runs. */

@@ -39,14 +39,15 @@ export async function releaseTrees(): Promise<void> {
   await new Promise((resolve) => setImmediate(resolve));
 }
 
-export function parsePython(text: string): Parser.Tree {
+/** Parses `text`; given `edited`, the tree of an earlier text already edited to match, only anew where it changed. */
+export function parsePython(text: string, edited?: Parser.Tree): Parser.Tree {
   if (!parser) {
     parser = new Parser();
     parser.setLanguage(pythonLanguage);
   }
   parsedSinceRelease += text.length;
   // Older node-tree-sitter failed on inputs above its default 32 KiB buffer; size it to the input.
-  return parser.parse(text, null, { bufferSize: Math.max(32 * 1024, text.length * 2 + 1) });
+  return parser.parse(text, edited ?? null, { bufferSize: Math.max(32 * 1024, text.length * 2 + 1) });
 }
 
 /** The ERROR and MISSING nodes of a tree, as [start, end) ranges, outermost first. */
