@@ -60,7 +60,7 @@ export class HostFlow {
   private readonly closing = new Map<number, number>();
   /** The parentheses of calls whose arguments never reach a host, by opening offset: [open, close]. */
   private readonly opaqueCalls: Array<[number, number]> = [];
-  /** Word (lower-cased) → where its values start: just past its `=` or `:`, or a line's top-level `=`. */
+  /** Word → where its values start: just past its `=` or `:`, or a line's top-level `=`. */
   private bindingIndex?: Map<string, number[]>;
   /** Lines holding a literal that passes the target test, per test. */
   private readonly targetLines = new Map<(literal: string) => boolean, Set<number>>();
@@ -86,11 +86,9 @@ export class HostFlow {
     const words = new Set<string>();
     const pending: string[] = [];
     const add = (word: string): void => {
-      if (KEYWORDS.has(word)) return;
-      const key = word.toLowerCase();
-      if (words.has(key)) return;
-      words.add(key);
-      pending.push(key);
+      if (KEYWORDS.has(word) || words.has(word)) return;
+      words.add(word);
+      pending.push(word);
     };
     for (const name of names) add(name);
     for (const open of openings) {
@@ -114,7 +112,7 @@ export class HostFlow {
         this.valueWords(start, end, add);
       }
       optionLines ??= this.optionLineWords();
-      for (const line of optionLines.get(word) ?? []) {
+      for (const line of optionLines.get(word.toLowerCase()) ?? []) {
         const start = this.lineStarts[line]!;
         if (visited.has(start)) continue;
         visited.add(start);
@@ -244,9 +242,8 @@ export class HostFlow {
     const { bare } = this.lexed;
     const bindings = new Map<string, number[]>();
     const bindAt = (word: string, start: number): void => {
-      const key = word.toLowerCase();
-      const starts = bindings.get(key);
-      if (!starts) bindings.set(key, [start]);
+      const starts = bindings.get(word);
+      if (!starts) bindings.set(word, [start]);
       else if (starts[starts.length - 1] !== start) starts.push(start);
     };
     BOUND_WORD.lastIndex = 0;
@@ -288,7 +285,11 @@ export class HostFlow {
     return lineEnd;
   }
 
-  /** Word → lines of `add_argument`/`option`/`argument` calls whose string literals name it. */
+  /**
+   * Word, lower-cased → lines of `add_argument`/`option`/`argument` calls whose string literals name
+   * it. Lower-cased because click lower-cases the parameter names it derives (`--HOST` is `host`);
+   * Python's own names, and so bindings, are matched as written.
+   */
   private optionLineWords(): Map<string, number[]> {
     const { bare, strings, stringStarts } = this.lexed;
     const found = new Map<string, number[]>();

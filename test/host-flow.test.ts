@@ -83,6 +83,13 @@ test("through argparse and click options: dests from option strings, dashes as u
   yes('DEFAULT = ""\np.add_argument("--host", default=DEFAULT)\nargs = p.parse_args()\napp.run(host=args.host)\n', "app.run");
   yes('p.add_argument(\n    "--host",\n    default\n    ="",\n)\nargs = p.parse_args()\napp.run(host=args.host)\n', "app.run");
   yes('@click.option("--HOST", default="0.0.0.0")\ndef main(host):\n    app.run(host=host)\n', "app.run");
+  yes('p.add_argument("--Bind-Host", default="")\nargs = p.parse_args()\napp.run(host=args.Bind_Host)\n', "app.run");
+});
+
+test("names are matched as Python matches them, case and all (only click lower-cases its options)", () => {
+  no('certfile = ""\nCERTFILE = data_file("keycert.pem")\nServer(CERTFILE)\n', "Server");
+  no('wrap(sock, certfile="")\nCERTFILE = data_file("keycert.pem")\nServer(CERTFILE)\n', "Server");
+  yes('Host = ""\nServer((Host, 80))\n', "Server");
 });
 
 test("only the argument in a host position counts: the keyword if given, else the index, none past *args", () => {
