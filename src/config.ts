@@ -3,8 +3,13 @@
 // wrong type is a usage error that names the key and the file.
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { parse, TomlError, type TomlTable } from "smol-toml";
+import type * as SmolToml from "smol-toml";
+import type { TomlTable } from "smol-toml";
+import { lazyRequire } from "./lazy.js";
 import { ADDRESS, ENV_VAR, UsageError } from "./options.js";
+
+/** Loaded only when a pyproject.toml is found. */
+const loadToml = lazyRequire<typeof SmolToml>("smol-toml");
 
 /** The settings `[tool.bindfix]` may hold, under the command line's names. */
 export interface ProjectConfig {
@@ -62,9 +67,9 @@ export function parseConfig(text: string, file: string, cwd: string, knownRules:
   const where = shown(file, cwd);
   let document: TomlTable;
   try {
-    document = parse(text);
+    document = loadToml().parse(text);
   } catch (error) {
-    if (error instanceof TomlError) throw new UsageError(`${where}:${error.line}:${error.column}: invalid TOML: ${error.message.split("\n")[0]}`);
+    if (error instanceof loadToml().TomlError) throw new UsageError(`${where}:${error.line}:${error.column}: invalid TOML: ${error.message.split("\n")[0]}`);
     throw error;
   }
   const tool = document.tool;

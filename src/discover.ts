@@ -5,8 +5,14 @@
 import { constants, existsSync, readFileSync, openSync, readSync, closeSync, fstatSync, readdirSync, realpathSync } from "node:fs";
 import { lstat, realpath, stat } from "node:fs/promises";
 import path from "node:path";
-import ignore, { type Ignore } from "ignore";
-import picomatch from "picomatch";
+import type ignoreFactory from "ignore";
+import type { Ignore } from "ignore";
+import type Picomatch from "picomatch";
+import { lazyRequire } from "./lazy.js";
+
+// Loaded only for a tree that has a .gitignore, and for --exclude patterns.
+const loadIgnore = lazyRequire<typeof ignoreFactory>("ignore");
+const loadPicomatch = lazyRequire<typeof Picomatch>("picomatch");
 
 export interface DiscoveredFile {
   /** Absolute path. */
@@ -150,8 +156,8 @@ function excludeMatcher(globs: readonly string[]): (relative: string) => boolean
   const cleaned = globs.map((glob) => glob.replace(/\/+$/, "")).filter(Boolean);
   const byName = cleaned.filter((glob) => !glob.includes("/"));
   const byPath = cleaned.filter((glob) => glob.includes("/")).map((glob) => glob.replace(/^\.\//, ""));
-  const nameMatches = byName.length > 0 ? picomatch(byName, { dot: true }) : () => false;
-  const pathMatches = byPath.length > 0 ? picomatch(byPath, { dot: true }) : () => false;
+  const nameMatches = byName.length > 0 ? loadPicomatch()(byName, { dot: true }) : () => false;
+  const pathMatches = byPath.length > 0 ? loadPicomatch()(byPath, { dot: true }) : () => false;
   return (relative) => pathMatches(relative) || nameMatches(relative.slice(relative.lastIndexOf("/") + 1));
 }
 
@@ -228,7 +234,7 @@ function hasPythonShebang(absPath: string): boolean {
 function readIgnoreFile(directory: string): IgnoreLayer | undefined {
   try {
     const content = readFileSync(path.join(directory, ".gitignore"), "utf8");
-    return { base: directory, rules: ignore().add(content) };
+    return { base: directory, rules: loadIgnore()().add(content) };
   } catch {
     return undefined;
   }

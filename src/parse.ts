@@ -1,13 +1,15 @@
 // One tree-sitter parser per thread, reused for every file (creating one is the costly part).
 import v8 from "node:v8";
 import vm from "node:vm";
-import Parser from "tree-sitter";
-import Python from "tree-sitter-python";
+import type Parser from "tree-sitter";
 import type { SyntaxNode } from "./types.js";
+import { lazyRequire } from "./lazy.js";
+
+// Loaded with the first file that needs parsing: most runs over a few files parse none.
+const loadTreeSitter = lazyRequire<typeof Parser>("tree-sitter");
+const loadPython = lazyRequire<Parser.Language>("tree-sitter-python");
 
 let parser: Parser | undefined;
-
-export const pythonLanguage = Python as unknown as Parser.Language;
 
 /**
  * A tree costs about 30 bytes of native memory per character parsed, which the JavaScript heap does
@@ -42,8 +44,9 @@ export async function releaseTrees(): Promise<void> {
 /** Parses `text`; given `edited`, the tree of an earlier text already edited to match, only anew where it changed. */
 export function parsePython(text: string, edited?: Parser.Tree): Parser.Tree {
   if (!parser) {
-    parser = new Parser();
-    parser.setLanguage(pythonLanguage);
+    const TreeSitter = loadTreeSitter();
+    parser = new TreeSitter();
+    parser.setLanguage(loadPython());
   }
   parsedSinceRelease += text.length;
   // Older node-tree-sitter failed on inputs above its default 32 KiB buffer; size it to the input.

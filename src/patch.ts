@@ -1,6 +1,10 @@
 // Git-style unified patches (`diff --git a/P b/P`) that `git apply` takes: jsdiff's own header
 // (`Index:` / `====`) is not what git expects, so the git form is requested explicitly.
-import { formatPatch, structuredPatch } from "diff";
+import type * as Diff from "diff";
+import { lazyRequire } from "./lazy.js";
+
+/** Loaded with the first patch: a run that fixes nothing never needs it. */
+const loadDiff = lazyRequire<typeof Diff>("diff");
 
 const BOM = "\uFEFF";
 
@@ -10,6 +14,7 @@ const BOM = "\uFEFF";
  */
 export function filePatch(path: string, before: string, after: string, bom = false): string {
   const prefix = bom ? BOM : "";
+  const { formatPatch, structuredPatch } = loadDiff();
   const patch = structuredPatch(`a/${path}`, `b/${path}`, prefix + before, prefix + after, undefined, undefined, { context: 3 });
   return formatPatch({ ...patch, isGit: true });
 }

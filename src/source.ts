@@ -1,6 +1,7 @@
 // Reading a Python file into text and back: UTF-8 or the PEP 263 coding cookie, the BOM, and the
 // line ending, so that a rewrite keeps every byte it does not mean to change.
-import iconv from "iconv-lite";
+import type Iconv from "iconv-lite";
+import { lazyRequire } from "./lazy.js";
 
 export type LineEnding = "\n" | "\r\n" | "\r";
 
@@ -24,6 +25,9 @@ export type Decoded = Omit<Source, "path" | "absPath" | "bytes">;
 
 const UTF8_BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 // PEP 263: the cookie is a comment on line 1, or on line 2 when line 1 is a comment or blank.
+/** Only files whose coding cookie names another encoding than UTF-8 need a codec library. */
+const loadIconv = lazyRequire<typeof Iconv>("iconv-lite");
+
 const COOKIE = /^[ \t\f]*#.*?coding[:=][ \t]*([-\w.]+)/;
 const BLANK_OR_COMMENT = /^[ \t\f]*(?:#.*)?$/;
 const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
@@ -71,6 +75,7 @@ export function decodeSource(bytes: Buffer): Decoded | { error: string } {
       return { error: "not valid UTF-8 (and no coding cookie declares another encoding)" };
     }
   } else {
+    const iconv = loadIconv();
     if (!iconv.encodingExists(encoding)) return { error: `unknown source encoding '${cookie}'` };
     // Only ASCII-compatible codecs can take our ASCII edits without re-encoding the rest.
     if (!iconv.encode("import os\n", encoding).equals(Buffer.from("import os\n"))) {
@@ -87,6 +92,6 @@ export function decodeSource(bytes: Buffer): Decoded | { error: string } {
 
 /** Encodes text back into the file's encoding, with its BOM when it had one. */
 export function encodeSource(text: string, source: Pick<Source, "encoding" | "bom">): Buffer {
-  const body = source.encoding === "utf-8" ? Buffer.from(text, "utf8") : iconv.encode(text, source.encoding);
+  const body = source.encoding === "utf-8" ? Buffer.from(text, "utf8") : loadIconv().encode(text, source.encoding);
   return source.bom ? Buffer.concat([UTF8_BOM, body]) : body;
 }
