@@ -3,7 +3,7 @@
 // installed Python's standard library and over all of it with site-packages; prints the table.
 // Options: --quick (2 runs), --runs N, --corpus stdlib|python, --generated, --bandit-all, --no-bandit.
 import { availableParallelism, cpus, loadavg, platform, release } from "node:os";
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { corpora, type Corpus } from "./corpus.js";
@@ -177,6 +177,28 @@ function machine(): string[] {
 
 const check = (ok: boolean): string => (ok ? "met" : "NOT met");
 
+/**
+ * What one run costs before any real work: bindfix on one clean file (a pre-commit hook on a small
+ * commit) against Node starting and exiting, alternating.
+ */
+function startup(runs: number): string[] {
+  const dir = path.join(repo, ".bench-cache/startup");
+  mkdirSync(dir, { recursive: true });
+  const file = path.join(dir, "clean.py");
+  writeFileSync(file, "import socket\n\n\ndef connect(host: str) -> socket.socket:\n    return socket.create_connection((host, 80))\n");
+  const rusage = path.join(dist, "bench/rusage.js");
+  const commands = { bindfix: { argv: [node, cli, file], node: true }, node: { argv: [node, "-e", "0"], node: true } };
+  const walls = { bindfix: [] as number[], node: [] as number[] };
+  for (let i = 0; i < runs; i++) {
+    for (const name of ["bindfix", "node"] as const) walls[name].push(run(commands[name], rusage).wall);
+  }
+  const bindfix = median(walls.bindfix);
+  const bare = median(walls.node);
+  return [
+    `Start-up, median of ${runs} alternating runs: bindfix on one clean file ${Math.round(bindfix * 1000)} ms; Node alone (\`node -e 0\`) ${Math.round(bare * 1000)} ms.`,
+  ];
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const cache = path.join(repo, ".bench-cache/corpus");
@@ -211,6 +233,7 @@ async function main(): Promise<void> {
       }
     }
   }
+  output.push(...startup(options.runs * 2), "");
   output.push("Targets:", ...targets.map((line) => `- ${line}`), "", `Load average (1 min): ${load.toFixed(2)} at the start, ${loadavg()[0]!.toFixed(2)} at the end.`);
   process.stdout.write(output.join("\n") + "\n");
   writeFileSync(path.join(repo, ".bench-cache/last-run.md"), output.join("\n") + "\n");
