@@ -5,6 +5,7 @@ import assert from "node:assert/strict";
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import fc from "fast-check";
+import MagicString from "magic-string";
 import type Parser from "tree-sitter";
 import { fixturesDir } from "./helpers/paths.js";
 import { LONG_COMMENT_RUN, parseSource, parseView, reparseEdited } from "../src/parse-view.js";
@@ -32,14 +33,14 @@ function shape(tree: Parser.Tree): string[] {
   }
 }
 
+/** The edited text as `fix.ts` makes it: magic-string, insertions appended left. */
 function apply(text: string, edits: readonly Edit[]): string {
-  let result = "";
-  let at = 0;
+  const output = new MagicString(text);
   for (const edit of edits) {
-    result += text.slice(at, edit.start) + edit.text;
-    at = edit.end;
+    if (edit.start === edit.end) output.appendLeft(edit.start, edit.text);
+    else output.overwrite(edit.start, edit.end, edit.text);
   }
-  return result + text.slice(at);
+  return output.toString();
 }
 
 /** Asserts the re-parse equals a full parse; says whether it was incremental (the old tree was edited). */
