@@ -3,7 +3,6 @@
 // Synchronous on purpose: a signal handler can only run between two whole files.
 import { closeSync, fsyncSync, openSync, realpathSync, renameSync, statSync, unlinkSync, writeSync, chmodSync } from "node:fs";
 import path from "node:path";
-import { randomBytes } from "node:crypto";
 import { describeFsError, readRegularFile } from "./discover.js";
 
 export type WriteResult = { ok: true } | { ok: false; message: string };
@@ -22,7 +21,10 @@ export function writeIfUnchanged(absPath: string, expected: Buffer, contents: Bu
   }
   if (!current.equals(expected)) return { ok: false, message: "changed on disk since it was read; not written" };
 
-  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.bindfix-${process.pid}-${randomBytes(4).toString("hex")}.tmp`);
+  // A random suffix only has to avoid a stale file of an earlier run: "wx" never overwrites one.
+  // (Math.random, not node:crypto, which would cost every run 5 ms of start-up.)
+  const suffix = Math.floor(Math.random() * 0x100000000).toString(16).padStart(8, "0");
+  const temporary = path.join(path.dirname(target), `.${path.basename(target)}.bindfix-${process.pid}-${suffix}.tmp`);
   let fd: number | undefined;
   try {
     fd = openSync(temporary, "wx", mode);
