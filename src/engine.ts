@@ -5,7 +5,7 @@ import type { Transform } from "./transform.js";
 import { Analysis } from "./analysis/index.js";
 import { enclosingStatement, isIpv6Spelling, targetValue } from "./analysis/syntax.js";
 import { errorRanges } from "./parse.js";
-import { parseView } from "./parse-view.js";
+import { parseView, type ParsedView } from "./parse-view.js";
 import { applyFindings, type FixResult } from "./fix.js";
 import type { LineEnding } from "./source.js";
 
@@ -36,8 +36,9 @@ export function scanText(input: ScanInput, transforms: readonly Transform[], opt
   if (candidates.length === 0) {
     return { input, findings: [], errors: [], parsed: false, fix: () => ({ text: input.text }) };
   }
+  const analyse = (parsed: ParsedView): Analysis => new Analysis({ path: input.path, text: input.text, tree: parsed.tree }, options);
   let parsed = parseView(input.text);
-  let analysis = new Analysis({ path: input.path, text: input.text, tree: parsed.tree }, options);
+  let analysis = analyse(parsed);
   const merged = mergeByLiteral(candidates.flatMap((transform) => transform.find(analysis)));
   const errors: string[] = [];
   /** True once a fix has edited `parsed.tree` for its check. */
@@ -51,7 +52,7 @@ export function scanText(input: ScanInput, transforms: readonly Transform[], opt
     fix: (accepted = findings, use) => {
       if (spent) {
         parsed = parseView(input.text);
-        analysis = new Analysis({ path: input.path, text: input.text, tree: parsed.tree }, options);
+        analysis = analyse(parsed);
       }
       spent = use?.lastUse === true;
       return applyFindings(analysis, parsed, input.eol, accepted, spent);

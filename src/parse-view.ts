@@ -34,13 +34,27 @@ export function parseSource(text: string): Parser.Tree {
 
 /** `parseSource`, keeping what an incremental re-parse (`reparseEdited`) needs. */
 export function parseView(text: string): ParsedView {
+  return parseBuilt(viewOf(text));
+}
+
+/** A text as the parser is first shown it, and what it was made from. */
+interface View {
+  /** The text with lone CRs as LF. */
+  lines: string;
+  /** The comment ranges of long runs, blanked in `view`. */
+  runs: Array<[number, number]>;
+  view: string;
+}
+
+function viewOf(text: string): View {
   const lines = text.replace(LONE_CR, "\n");
   const runs = longCommentRuns(lines);
-  if (runs.length > 0) {
-    const view = blank(lines, runs);
-    const tree = parsePython(view);
-    if (blankingHolds(tree, runs)) return { tree, view };
-  }
+  return { lines, runs, view: runs.length > 0 ? blank(lines, runs) : lines };
+}
+
+/** The tree of a view (`tree`, when already parsed), or of its plain lines where blanking does not hold. */
+function parseBuilt({ lines, runs, view }: View, tree = parsePython(view)): ParsedView {
+  if (runs.length === 0 || blankingHolds(tree, runs)) return { tree, view };
   return { tree: parsePython(lines), view: lines };
 }
 
@@ -53,10 +67,8 @@ export function parseView(text: string): ParsedView {
  * wrote a line ending the view rewrites), `edited` is parsed from scratch instead.
  */
 export function reparseEdited(parsed: ParsedView, edited: string, edits: readonly Edit[]): Parser.Tree {
-  const lines = edited.replace(LONE_CR, "\n");
-  const runs = longCommentRuns(lines);
-  const view = runs.length > 0 ? blank(lines, runs) : lines;
-  if (applyEdits(parsed.view, edits) !== view) return parseSource(edited);
+  const next = viewOf(edited);
+  if (applyEdits(parsed.view, edits) !== next.view) return parseBuilt(next).tree;
 
   // Last edit first: each one's offsets in the old text are then still offsets in the tree.
   const rows = new LineIndex(parsed.view);
@@ -72,8 +84,7 @@ export function reparseEdited(parsed: ParsedView, edited: string, edits: readonl
       newEndPosition: advance(startPosition, text),
     });
   }
-  const tree = parsePython(view, parsed.tree);
-  return runs.length === 0 || blankingHolds(tree, runs) ? tree : parsePython(lines);
+  return parseBuilt(next, parsePython(next.view, parsed.tree)).tree;
 }
 
 const LONE_CR = /\r(?!\n)/g;
