@@ -43,6 +43,12 @@ const OPTION_CALL = /(?<![\w\u0080-\uffff])(?:add_argument|option|argument)(?![\
 export interface HostPosition {
   index?: number;
   keyword?: string;
+  /**
+   * The argument is an address tuple (`BindingApi.address`): the analysis reads a host only from a
+   * tuple or list display, so a literal counts only inside brackets of the value (`("", 80)`, not
+   * `certfile=""`); a word outside them stands for the tuple, a word inside for the host.
+   */
+  tuple?: boolean;
 }
 
 /** A keyword argument's name, at the start of an argument (`host = ...`, not `host == ...`). */
@@ -83,45 +89,79 @@ export class HostFlow {
     const { bare } = this.lexed;
     const targets = this.linesWithTarget(isTarget);
     if (targets.size === 0) return false;
+    /** Words to follow, each as a host or as an address tuple (`tuple`), once each way. */
     const words = new Set<string>();
-    const pending: string[] = [];
-    const add = (word: string): void => {
-      if (KEYWORDS.has(word) || words.has(word)) return;
-      words.add(word);
-      pending.push(word);
+    const pending: Array<{ word: string; tuple: boolean }> = [];
+    const add = (word: string, tuple = false): void => {
+      const key = tuple ? `(${word}` : word;
+      if (KEYWORDS.has(word) || words.has(key)) return;
+      words.add(key);
+      pending.push({ word, tuple });
+    };
+    const reaches = (start: number, end: number, tuple: boolean): boolean => {
+      if (tuple) return this.tupleReaches(start, end, isTarget, add);
+      if (this.hasTargetBetween(start, end, isTarget)) return true;
+      this.valueWords(start, end, (word) => add(word));
+      return false;
     };
     for (const name of names) add(name);
     for (const open of openings) {
       // A `(` blanked in the bare text sits in an f-string's replacement field: too odd to reason about.
       if (bare[open] !== "(") return true;
       const close = this.closing.get(open) ?? bare.length;
-      for (const [start, end] of this.hostArguments(open, close, positions)) {
-        if (this.hasTargetBetween(start, end, isTarget)) return true;
-        this.valueWords(start, end, add);
+      for (const [start, end, tuple] of this.hostArguments(open, close, positions)) {
+        if (reaches(start, end, tuple)) return true;
       }
     }
-    const visited = new Set<number>();
+    const visited = new Set<string>();
     let optionLines: Map<string, number[]> | undefined;
     while (pending.length > 0) {
-      const word = pending.pop()!;
+      const { word, tuple } = pending.pop()!;
       for (const start of this.bindings.get(word) ?? []) {
-        if (visited.has(start)) continue;
-        visited.add(start);
-        const end = this.valueEnd(start);
-        if (this.hasTargetBetween(start, end, isTarget)) return true;
-        this.valueWords(start, end, add);
+        const key = `${tuple ? "(" : ""}${start}`;
+        if (visited.has(key)) continue;
+        visited.add(key);
+        if (reaches(start, this.valueEnd(start), tuple)) return true;
       }
       optionLines ??= this.optionLineWords();
       for (const line of optionLines.get(word.toLowerCase()) ?? []) {
         const start = this.lineStarts[line]!;
-        if (visited.has(start)) continue;
-        visited.add(start);
+        if (visited.has(`${start}`)) continue;
+        visited.add(`${start}`);
+        // Any target on the line counts, as for a host (tuple or not): the test stays simple.
         if (targets.has(line)) return true;
         // The option's `default=` is an argument of the call: followed, unlike other calls'.
-        this.valueWords(start, this.lineStarts[line + 1] ?? bare.length, add, true);
+        this.valueWords(start, this.lineStarts[line + 1] ?? bare.length, (found) => add(found), true);
       }
     }
     return false;
+  }
+
+  /**
+   * Whether a value that must be an address tuple may hold a target: a literal inside brackets of
+   * the value (a tuple's first element, over-approximated by any element). Its words are added to
+   * follow: outside brackets as a tuple again (`ADDR = OTHER`), inside as a host (`(HOST, PORT)`).
+   */
+  private tupleReaches(start: number, end: number, isTarget: (literal: string) => boolean, add: (word: string, tuple: boolean) => void): boolean {
+    if (this.hasTargetBetween(start, end, isTarget, this.bracketDepth(start))) return true;
+    const depth = this.bracketDepth(start);
+    this.valueWords(start, end, (word, at) => add(word, depth(at) === 0));
+    return false;
+  }
+
+  /** A test of offsets at or after `start`, asked in increasing order: inside brackets opened at or after `start`. */
+  private bracketDepth(start: number): (at: number) => number {
+    const { bare } = this.lexed;
+    let depth = 0;
+    let scanned = start;
+    return (at) => {
+      for (; scanned < at; scanned++) {
+        const c = bare[scanned];
+        if (c === "(" || c === "[" || c === "{") depth++;
+        else if (c === ")" || c === "]" || c === "}") depth--;
+      }
+      return depth;
+    };
   }
 
   /**
@@ -130,7 +170,7 @@ export class HostFlow {
    * result is never followed, except the environment lookups whose arguments are words here too),
    * and not a name being bound or a keyword argument's name (`x =`, `host=`, `x:`).
    */
-  private valueWords(start: number, end: number, add: (word: string) => void, intoCalls = false): void {
+  private valueWords(start: number, end: number, add: (word: string, at: number) => void, intoCalls = false): void {
     const { bare } = this.lexed;
     const hidden = intoCalls ? () => false : this.insideOpaqueCall(start);
     WORD.lastIndex = start;
@@ -139,7 +179,7 @@ export class HostFlow {
       const next = nextToken(bare, match.index + match[0].length);
       const c = bare[next];
       if (c === "." || c === "(" || c === ":" || (c === "=" && bare[next + 1] !== "=")) continue;
-      add(match[0]);
+      add(match[0], match.index);
     }
   }
 
@@ -148,8 +188,8 @@ export class HostFlow {
    * a keyword's value if that keyword is given, else the positional argument at the index, where
    * positions are counted up to the first `*args`. All of them when `positions` is empty.
    */
-  private hostArguments(open: number, close: number, positions: readonly HostPosition[]): Array<[number, number]> {
-    if (positions.length === 0) return [[open + 1, close]];
+  private hostArguments(open: number, close: number, positions: readonly HostPosition[]): Array<[number, number, boolean]> {
+    if (positions.length === 0) return [[open + 1, close, false]];
     const { bare } = this.lexed;
     const positional: Array<[number, number]> = [];
     const keywords = new Map<string, [number, number]>();
@@ -170,10 +210,10 @@ export class HostFlow {
         start = at + 1;
       }
     }
-    const chosen: Array<[number, number]> = [];
-    for (const { index, keyword } of positions) {
+    const chosen: Array<[number, number, boolean]> = [];
+    for (const { index, keyword, tuple } of positions) {
       const range = (keyword !== undefined ? keywords.get(keyword) : undefined) ?? (index !== undefined ? positional[index] : undefined);
-      if (range) chosen.push(range);
+      if (range) chosen.push([range[0], range[1], tuple === true]);
     }
     return chosen;
   }
@@ -331,12 +371,17 @@ export class HostFlow {
     return lines;
   }
 
-  /** A target literal between two offsets that is neither a dict key nor inside an opaque call there. */
-  private hasTargetBetween(start: number, end: number, isTarget: (literal: string) => boolean): boolean {
+  /**
+   * A target literal between two offsets that is neither a dict key nor inside an opaque call there
+   * (and, given `depth`, inside brackets: see `tupleReaches`).
+   */
+  private hasTargetBetween(start: number, end: number, isTarget: (literal: string) => boolean, depth?: (at: number) => number): boolean {
     const { strings, stringStarts } = this.lexed;
     const hidden = this.insideOpaqueCall(start);
     for (let i = firstAtOrAfter(stringStarts, start); i < stringStarts.length && stringStarts[i]! < end; i++) {
       const at = stringStarts[i]!;
+      // The depth is asked of every literal, in order, so its scan moves forward once.
+      if (depth && depth(at) <= 0) continue;
       if (!isTarget(strings[i]!) || hidden(at) || this.isDictKey(at, strings[i]!.length)) continue;
       return true;
     }

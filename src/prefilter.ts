@@ -8,7 +8,7 @@ import type { BindingApi } from "./transform.js";
 import { isTargetValue, parseHostPort } from "./analysis/syntax.js";
 import { isAsKeyword, TokenLookup, tokenFollows } from "./analysis/locate.js";
 import { IDENTIFIER, isGap, isNameCode, lexPython, NAME_START, type LexedSource } from "./python-lexer.js";
-import { HostFlow } from "./host-flow.js";
+import { HostFlow, type HostPosition } from "./host-flow.js";
 
 /**
  * A prefilter needle: text every target literal contains (SPEC §1), and every `"host:port"` string
@@ -161,12 +161,13 @@ class ScanFacts {
     return (this.calledNames = names);
   }
 
-  /** Where calls of the classes a `class` statement defines here open their arguments. */
-  localClassOpenings(): number[] {
+  /**
+   * Where calls of the classes defined here that may descend from a base whose name ends in
+   * `suffix` open their arguments (see `subclassNames`).
+   */
+  localSubclassOpenings(suffix: string): number[] {
     const text = this.code;
-    const names = new Set<string>();
-    CLASS_NAME.lastIndex = 0;
-    for (let match = CLASS_NAME.exec(text); match; match = CLASS_NAME.exec(text)) names.add(match[1]!);
+    const names = subclassNames(text, suffix);
     if (names.size === 0) return [];
     const openings: number[] = [];
     const tokens = new TokenLookup(text);
@@ -292,8 +293,66 @@ function receiverRoot(code: string, nameStart: number): string | null {
   }
 }
 const NAME_TOKEN = new RegExp(NAME_START + IDENTIFIER, "g");
-/** The name a `class` statement defines. */
-const CLASS_NAME = new RegExp(String.raw`${NAME_START}class[ \t\f]+(${IDENTIFIER})`, "g");
+/** The name a `class` statement defines, and whether its bases follow. */
+const CLASS_HEADER = new RegExp(String.raw`${NAME_START}class[\s\\]+(${IDENTIFIER})[\s\\]*(\()?`, "g");
+const IMPORT_KEYWORD = new RegExp(String.raw`${NAME_START}import(?![\w\u0080-\uffff])`, "g");
+const AS_NAME = new RegExp(String.raw`${NAME_START}as[\s\\]+(${IDENTIFIER})`, "g");
+
+/**
+ * The names imports bind `as` another (`from http.server import HTTPServer as HS` binds `HS`),
+ * each import read from its keyword to the end of its statement: past a parenthesised list's
+ * lines and continuations, up to a line end outside brackets or a `;`.
+ */
+function importAliases(code: string): Set<string> {
+  const aliases = new Set<string>();
+  IMPORT_KEYWORD.lastIndex = 0;
+  for (let match = IMPORT_KEYWORD.exec(code); match; match = IMPORT_KEYWORD.exec(code)) {
+    let end = match.index;
+    for (let depth = 0; end < code.length; end++) {
+      const c = code[end];
+      if (c === "(") depth++;
+      else if (c === ")") depth--;
+      else if (c === "\\") end++;
+      else if ((c === "\n" || c === "\r" || c === ";") && depth <= 0) break;
+    }
+    const statement = code.slice(match.index, end);
+    AS_NAME.lastIndex = 0;
+    for (let alias = AS_NAME.exec(statement); alias; alias = AS_NAME.exec(statement)) aliases.add(alias[1]!);
+  }
+  return aliases;
+}
+
+/**
+ * The classes defined in `code` that may descend from a base whose name ends in `suffix`, as the
+ * analysis judges by name (`serverClassNames` in transforms/shared/shapes.ts), over-approximated:
+ * a base written with a name ending so, a name an import gives under an alias (`import X as Y`:
+ * it may stand for one), or another such class, through any number of steps.
+ */
+function subclassNames(code: string, suffix: string): Set<string> {
+  const classes: Array<{ name: string; bases: string[] }> = [];
+  CLASS_HEADER.lastIndex = 0;
+  for (let match = CLASS_HEADER.exec(code); match; match = CLASS_HEADER.exec(code)) {
+    if (!match[2]) continue;
+    const open = CLASS_HEADER.lastIndex - 1;
+    let close = open + 1;
+    for (let depth = 1; close < code.length && depth > 0; close++) {
+      if (code[close] === "(") depth++;
+      else if (code[close] === ")") depth--;
+    }
+    classes.push({ name: match[1]!, bases: code.slice(open + 1, close).match(NAME_TOKEN) ?? [] });
+  }
+  const aliases = importAliases(code);
+  const found = new Set<string>();
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const { name, bases } of classes) {
+      if (found.has(name) || !bases.some((base) => base.endsWith(suffix) || aliases.has(base) || found.has(base))) continue;
+      found.add(name);
+      grew = true;
+    }
+  }
+  return found;
+}
 const DEFINING_KEYWORD = new RegExp(String.raw`${NAME_START}(?:def|class)[ \t\f]+$`);
 
 /** True when the name around `at` follows `def` or `class`: `def run(` defines, never calls. */
@@ -347,13 +406,17 @@ export function catalogueFilter(apis: readonly BindingApi[], needles: RegExp): (
     const needle = api.needle;
     if (needle) tests.push(typeof needle === "function" ? needle : (text) => needle.test(text));
     if (!keys && tests.length === 0) tests.push((text) => needles.test(text));
-    const positions = [api.host, api.address, api.hostPort].filter((position) => position !== undefined);
+    const positions: HostPosition[] = [
+      ...(api.host ? [api.host] : []),
+      ...(api.address ? [{ ...api.address, tuple: true }] : []),
+      ...(api.hostPort ? [api.hostPort] : []),
+    ];
     return {
       keys,
       tests,
       hostPort: api.hostPort !== undefined,
       positions,
-      localClass: api.localClass === true,
+      localSubclassOf: api.localSubclassOf,
       objectsOnly: api.modules !== undefined && api.modules.length === 0,
     };
   });
@@ -375,8 +438,8 @@ export function catalogueFilter(apis: readonly BindingApi[], needles: RegExp): (
         ? api.objectsOnly
           ? facts.lexed.objectCallOpenings(api.keys, facts.importedModules)
           : facts.lexed.openings(api.keys)
-        : api.localClass
-          ? facts.lexed.localClassOpenings()
+        : api.localSubclassOf !== undefined
+          ? facts.lexed.localSubclassOpenings(api.localSubclassOf)
           : undefined;
       if (!openings) return true;
       return flow.mayReach(openings, api.positions, api.hostPort ? LITERAL_TESTS.hostPort : LITERAL_TESTS.target);

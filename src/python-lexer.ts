@@ -4,8 +4,8 @@
 
 export interface LexedSource {
   /**
-   * The text at the same length, with every comment and every string literal other than an
-   * f-string blanked to spaces. f-strings stay: their replacement fields are code.
+   * The text at the same length, with every comment and every string literal blanked to spaces,
+   * but for the replacement fields of f-strings, which are code.
    */
   code: string;
   /**
@@ -23,7 +23,7 @@ export interface LexedSource {
 const COMMENT_OR_QUOTE = /[#'"]/g;
 const LINE_END = /[\r\n]/g;
 /** What an f-string's replacement fields are read by. */
-const FIELD_TOKEN = /[{}'"#]/g;
+const FIELD_TOKEN = /[{}()[\]:'"#]/g;
 /** What can end a one-line string, or escape its end: the quote, a backslash, a line end. */
 const SINGLE_END = { "'": /['\\\r\n]/g, '"': /["\\\r\n]/g } as const;
 /** What can end a triple-quoted string, or escape its end. */
@@ -70,12 +70,19 @@ export function lexPython(text: string): LexedSource | undefined {
     const formatted = prefix.includes("f") || prefix.includes("t");
     // Since Python 3.12 a replacement field may hold the f-string's own quote (`f"{d["k"]}"`), so
     // the quote found may not end it: a field left open there means the scan lost its place.
-    if (formatted && !fieldsClosed(text, at + (triple ? 3 : 1), end - (triple ? 3 : 1))) return undefined;
+    const fields = formatted ? replacementFields(text, at + (triple ? 3 : 1), end - (triple ? 3 : 1)) : [];
+    if (!fields) return undefined;
     if (!prefix.includes("b")) {
       strings.push(text.slice(at, end));
       stringStarts.push(at);
     }
-    if (!formatted) blank(at - prefix.length, end);
+    // The literal text of an f-string is no code (a script written out in one, say): only its fields stay.
+    let literalFrom = at - prefix.length;
+    for (const [fieldStart, fieldEnd] of fields) {
+      blank(literalFrom, fieldStart);
+      literalFrom = fieldEnd;
+    }
+    blank(literalFrom, end);
     blankBare(at - prefix.length, at);
     blankBare(at + 1, end);
     COMMENT_OR_QUOTE.lastIndex = end;
@@ -110,35 +117,51 @@ function tripleEnd(text: string, from: number, quote: "'" | '"'): number {
 }
 
 /**
- * True when every replacement field of an f-string body closes within it. Outside fields `{{` and
- * `}}` are text; inside one, braces nest (`{x:{width}}`) and string literals are skipped (their
- * braces do not count). A lone `}` outside a field, a field still open at the end, a string in a
- * field that does not end in it, or a comment in a field all fail: the scan may have lost its place.
+ * The [start, end) ranges of an f-string body's replacement fields, between their outer braces, or
+ * undefined when one does not close within the body. Outside fields `{{` and `}}` are text; in a
+ * field's expression brackets nest and string literals are skipped (their braces do not count),
+ * and its format spec starts at a `:` outside brackets (`{x:#x}`, `{x:{width}}`), where anything
+ * but a nested field is text. A lone `}` outside a field, a field still open at the end, a string
+ * in a field that does not end in it, or a comment in a field all fail: the scan may have lost its place.
  */
-function fieldsClosed(text: string, start: number, end: number): boolean {
-  let depth = 0;
+function replacementFields(text: string, start: number, end: number): Array<[number, number]> | undefined {
+  const fields: Array<[number, number]> = [];
+  /** The fields open at this point, innermost last: in its expression (with its open brackets) or in its spec. */
+  const open: Array<{ spec: boolean; brackets: number }> = [];
+  let fieldStart = start;
   FIELD_TOKEN.lastIndex = start;
   for (let match = FIELD_TOKEN.exec(text); match && match.index < end; match = FIELD_TOKEN.exec(text)) {
     const c = match[0];
     const at = match.index;
-    if (depth === 0) {
+    const field = open[open.length - 1];
+    if (!field) {
       if (c === "{" || c === "}") {
         if (text[at + 1] === c && at + 1 < end) FIELD_TOKEN.lastIndex = at + 2;
-        else if (c === "{") depth = 1;
-        else return false;
+        else if (c === "}") return undefined;
+        else {
+          open.push({ spec: false, brackets: 0 });
+          fieldStart = at + 1;
+        }
       }
       continue;
     }
-    if (c === "{") depth++;
-    else if (c === "}") depth--;
-    else if (c === "#") return false;
-    else {
+    const closes = c === "}" && (field.spec || field.brackets === 0);
+    if (closes) {
+      open.pop();
+      if (open.length === 0) fields.push([fieldStart, at]);
+    } else if (field.spec) {
+      if (c === "{") open.push({ spec: false, brackets: 0 });
+    } else if (c === "(" || c === "[" || c === "{") field.brackets++;
+    else if (c === ")" || c === "]" || c === "}") field.brackets--;
+    else if (c === ":" && field.brackets === 0) field.spec = true;
+    else if (c === "#") return undefined;
+    else if (c === "'" || c === '"') {
       const close = text.indexOf(c, at + 1);
-      if (close < 0 || close >= end) return false;
+      if (close < 0 || close >= end) return undefined;
       FIELD_TOKEN.lastIndex = close + 1;
     }
   }
-  return depth === 0;
+  return open.length === 0 ? fields : undefined;
 }
 
 /** The string prefix written before the quote at `at` (`rb`), lower-cased; "" when there is none. */

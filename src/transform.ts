@@ -59,9 +59,10 @@ export interface BindingApi {
   needle?: RegExp | ((text: string) => boolean);
   /**
    * For a `callee` test: it only ever accepts a class defined in this file (`class Proxy(...)`
-   * called as `Proxy(...)`), so the prefilter can find its calls by those classes' names.
+   * called as `Proxy(...)`) that descends, through classes defined here, from a base whose name
+   * ends so (`"Server"`), so the prefilter can find its calls by the names of the classes that may.
    */
-  localClass?: boolean;
+  localSubclassOf?: string;
   message: string;
 }
 

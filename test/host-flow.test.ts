@@ -194,3 +194,32 @@ test("an API for methods of objects skips calls on imported modules and bare cal
   // `import` in a string or a from-import binds no module name.
   assert.equal(mayMatch('from flask import app\nDOC = """\nimport app\n"""\nHOST = ""\napp.run(HOST, 5000)\n'), true);
 });
+
+test("an address position reads a tuple: literals count inside its brackets, words outside stand for the tuple", () => {
+  const address: HostPosition[] = [{ index: 0, keyword: "server_address", tuple: true }];
+  // The analysis takes a host only from a tuple or list display: a bare string there is none.
+  no('def start(certfile=""):\n    return EchoServer(certfile, Handler)\n', "EchoServer", isTarget, address);
+  no('ADDR = ""\nTCPServer(ADDR, Handler)\n', "TCPServer", isTarget, address);
+  no('user = name or ""\nTCPServer(user, Handler)\n', "TCPServer", isTarget, address);
+  // Inside brackets, directly or through names; a word inside brackets is followed as a host.
+  yes('TCPServer(("", 80), Handler)\n', "TCPServer", isTarget, address);
+  yes('ADDR = ("0.0.0.0", 80)\nTCPServer(ADDR, Handler)\n', "TCPServer", isTarget, address);
+  yes('HOST = ""\nADDR = (HOST, 80)\nTCPServer(ADDR, Handler)\n', "TCPServer", isTarget, address);
+  yes('HOST = ""\nADDR = [HOST, 80]\nOTHER = ADDR\nTCPServer(OTHER, Handler)\n', "TCPServer", isTarget, address);
+  yes('HOST = ""\nTCPServer((HOST if local else "::", 80), Handler)\n', "TCPServer", isTarget, address);
+  yes('HOST = ""\nTCPServer(server_address=(HOST, 80), RequestHandlerClass=Handler)\n', "TCPServer", isTarget, address);
+  // A name followed both ways (a tuple here, a host there) is followed both ways.
+  yes('HOST = ""\nPAIR = (HOST, 80)\nALIAS = HOST\nTCPServer(PAIR if a else ALIAS, Handler)\n', "TCPServer", isTarget, address);
+});
+
+test("local classes count as servers only through their bases: a `*Server` name, an import alias, another such class", () => {
+  const mayMatch = (text: string): boolean => transforms.find((transform) => transform.id === "stdlib-servers")!.mayMatch(text);
+  // A class with no server ancestor is never a bind, whatever it is given.
+  assert.equal(mayMatch('class ftpwrapper:\n    pass\n\nftpwrapper(("", 21))\n'), false);
+  assert.equal(mayMatch('class Base(object):\n    pass\nclass Wrapper(Base):\n    pass\nWrapper(("", 21))\n'), false);
+  assert.equal(mayMatch('import socketserver\nclass Proxy(socketserver.ThreadingTCPServer):\n    pass\nProxy(("", 21))\n'), true);
+  // The alias is read from the whole import statement, over its lines, and past a `;`.
+  const aliased = 'from socketserver import (\n    BaseRequestHandler,\n    ThreadingTCPServer as Base,\n)\n';
+  assert.equal(mayMatch(`${aliased}class Proxy(Base):\n    pass\nclass Deeper(Proxy):\n    pass\nDeeper(("", 21))\n`), true);
+  assert.equal(mayMatch('from socketserver import TCPServer as Base; import y\nclass Proxy(Base):\n    pass\nProxy(("", 21))\n'), true);
+});

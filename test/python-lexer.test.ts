@@ -100,19 +100,39 @@ test("bytes literals are blanked in code and never listed as strings", () => {
   });
 });
 
-test("f-strings and t-strings, in any case and with r, stay in code and are listed", () => {
+test("f-strings and t-strings, in any case and with r, keep only their replacement fields in code and are listed", () => {
   for (const prefix of ["f", "F", "fr", "rf", "Rf", "fR", "FR", "t", "T", "tr", "rt", "Rt"]) {
     const text = `x = ${prefix}"a{b}"\n`;
-    assert.deepEqual(lex(text), { code: text, strings: ['"a{b}"'] }, prefix);
+    assert.deepEqual(lex(text), { code: `x = ${blanks(prefix.length + 3)}b${blanks(2)}\n`, strings: ['"a{b}"'] }, prefix);
   }
   const triple = 'msg = f"""on {HOST}\n# not a comment"""\n';
-  assert.deepEqual(lex(triple), { code: triple, strings: ['"""on {HOST}\n# not a comment"""'] });
+  assert.deepEqual(lex(triple), { code: `msg = ${blanks(8)}HOST${blanks(20)}\n`, strings: ['"""on {HOST}\n# not a comment"""'] });
 });
 
 test("f-string fields: nested fields, doubled braces and strings of the other quote are read", () => {
-  for (const text of [`x = f"{d['k']:{width}}"\n`, 'x = f"{{literal}} {a}}}"\n', `x = f'{x!r:>10}' f"{'}'}"\n`, 'x = f"""{"a"}"""\n']) {
-    assert.equal(lex(text).code, text, text);
+  const cases: Array<[string, string]> = [
+    [`x = f"{d['k']:{width}}"\n`, `x = ${blanks(3)}d['k']:{width}${blanks(2)}\n`],
+    ['x = f"{{literal}} {a}}}"\n', `x = ${blanks(15)}a${blanks(4)}\n`],
+    [`x = f'{x!r:>10}' f"{'}'}"\n`, `x = ${blanks(3)}x!r:>10${blanks(2)} ${blanks(3)}'}'${blanks(2)}\n`],
+    ['x = f"""{"a"}"""\n', `x = ${blanks(5)}"a"${blanks(4)}\n`],
+  ];
+  for (const [text, code] of cases) assert.equal(lex(text).code, code, text);
+});
+
+test("an f-string's format spec is text: a `#` or a quote there is no comment and no string", () => {
+  for (const spec of ["#x", "#010b", "'>10"]) {
+    const text = `s.bind((f"{host:${spec}}", 0))\n`;
+    const lexed = lexPython(text);
+    assert.ok(lexed, spec);
+    assert.equal(lexed.code, `s.bind((${blanks(3)}host:${spec}${blanks(2)}, 0))\n`, spec);
   }
+});
+
+test("the text of an f-string is no code: a script written out in one defines and calls nothing", () => {
+  const text = 'script = f"""\nclass Server:\n    pass\nServer(("", {port}))\n"""\n';
+  const lexed = lexPython(text)!;
+  assert.doesNotMatch(lexed.code, /Server|class/);
+  assert.match(lexed.code, /\bport\b/);
 });
 
 test("an f-string whose field holds its own quote (Python 3.12) or a comment makes the scan give up", () => {
@@ -140,7 +160,7 @@ test("a name that merely ends in prefix letters before a quote is no prefix", ()
 });
 
 test("a prefix right after another string's closing quote is read as a prefix", () => {
-  assert.deepEqual(lex(`x = "a"b"c"f"d"\n`), { code: `x = ${blanks(7)}f"d"\n`, strings: ['"a"', '"d"'] });
+  assert.deepEqual(lex(`x = "a"b"c"f"d"\n`), { code: `x = ${blanks(11)}\n`, strings: ['"a"', '"d"'] });
 });
 
 test("empty strings, one-line and triple-quoted, are strings of their own", () => {
@@ -229,14 +249,19 @@ const stringToken = fc
     const lower = prefix.toLowerCase();
     const kept = lower.includes("f") || lower.includes("t");
     const plain = quote.length === 3 ? triplePiece(quote[0]!) : singlePiece(quote);
-    // In an f-string a brace of the text is doubled, and a replacement field is closed.
-    const piece = kept ? fc.oneof(plain.map((text) => text.replace(/[{}]/g, "$&$&")), fc.constant("{x}"), fc.constant("{x:{w}}")) : plain;
+    // In an f-string a brace of the text is doubled, and a replacement field is closed; in code,
+    // only what its fields hold stays.
+    const field = (inside: string): { text: string; code: string } => ({ text: `{${inside}}`, code: ` ${inside} ` });
+    const literalText = (piece: string): { text: string; code: string } => ({ text: piece, code: blanks(piece.length) });
+    const piece = kept
+      ? fc.oneof(plain.map((body) => literalText(body.replace(/[{}]/g, "$&$&"))), fc.constant(field("x")), fc.constant(field("x:{w}")), fc.constant(field("x:#x")))
+      : plain.map(literalText);
     return fc.array(piece, { maxLength: 6 }).map((body): Token => {
-      const literal = `${quote}${body.join("")}${quote}`;
+      const literal = `${quote}${body.map((part) => part.text).join("")}${quote}`;
       const text = prefix + literal;
       return {
         text,
-        code: kept ? text : blanks(text.length),
+        code: kept ? blanks(prefix.length + quote.length) + body.map((part) => part.code).join("") + blanks(quote.length) : blanks(text.length),
         listed: lower.includes("b") ? undefined : literal,
         quoteAt: prefix.length,
         breaks: [],

@@ -47,7 +47,7 @@ export default callTransform({
     {
       // `class Proxy(socketserver.ThreadingTCPServer)` called as `Proxy(("", 8080), Handler)`.
       callee: mayNameServerClass,
-      localClass: true,
+      localSubclassOf: "Server",
       address: { index: 0, keyword: "server_address" },
       when: (args, call, analysis) => isServerSubclass(call, analysis) && bindsSocket(args, call, analysis),
       // Some class here lists a `*Server` base (`TCPServer,` `TCPServer)`), or imports one under another name.
