@@ -51,6 +51,21 @@ export interface HostPosition {
   tuple?: boolean;
 }
 
+/**
+ * A call's arguments as written, in the lexed text (string bodies and comments blanked, but for
+ * each string's opening quote): for `BindingApi.whenWritten`.
+ */
+export interface WrittenArguments {
+  /** The positional arguments' texts, up to the first `*args`. */
+  positional: readonly string[];
+  /** Each keyword argument's value text, by keyword. */
+  keywords: ReadonlyMap<string, string>;
+  /** True when a `*args` or `**kwargs` is passed: then positions and keywords are not all seen. */
+  unpacked: boolean;
+  /** The call's logical line up to its `(`, as written (strings and comments too): its callee and receiver are in it. */
+  before: string;
+}
+
 /** A keyword argument's name, at the start of an argument (`host = ...`, not `host == ...`). */
 const KEYWORD_ARGUMENT = new RegExp(String.raw`^[\s\\]*(${IDENTIFIER})[\s\\]*=(?!=)`);
 
@@ -183,6 +198,16 @@ export class HostFlow {
     }
   }
 
+  /** Whether `test` accepts the arguments of the call whose `(` is at `open`; yes when unsure. */
+  argumentsMay(open: number, test: (args: WrittenArguments) => boolean): boolean {
+    const { bare } = this.lexed;
+    if (bare[open] !== "(") return true;
+    const { positional, keywords, unpacked } = this.splitArguments(open, this.closing.get(open) ?? bare.length);
+    const text = ([start, end]: [number, number]): string => bare.slice(start, end);
+    const before = this.lexed.text.slice(this.lineStarts[this.lineAt(open, 0)]!, open);
+    return test({ positional: positional.map(text), keywords: new Map([...keywords].map(([name, range]) => [name, text(range)])), unpacked, before });
+  }
+
   /**
    * The ranges of a call's arguments that sit in one of `positions`, as `argumentAt` picks them:
    * a keyword's value if that keyword is given, else the positional argument at the index, where
@@ -190,9 +215,21 @@ export class HostFlow {
    */
   private hostArguments(open: number, close: number, positions: readonly HostPosition[]): Array<[number, number, boolean]> {
     if (positions.length === 0) return [[open + 1, close, false]];
+    const { positional, keywords } = this.splitArguments(open, close);
+    const chosen: Array<[number, number, boolean]> = [];
+    for (const { index, keyword, tuple } of positions) {
+      const range = (keyword !== undefined ? keywords.get(keyword) : undefined) ?? (index !== undefined ? positional[index] : undefined);
+      if (range) chosen.push([range[0], range[1], tuple === true]);
+    }
+    return chosen;
+  }
+
+  /** A call's arguments at top level: the positional ones up to the first `*args`, and the keywords' values. */
+  private splitArguments(open: number, close: number): { positional: Array<[number, number]>; keywords: Map<string, [number, number]>; unpacked: boolean } {
     const { bare } = this.lexed;
     const positional: Array<[number, number]> = [];
     const keywords = new Map<string, [number, number]>();
+    let unpacked = false;
     let splatSeen = false;
     let depth = 0;
     let start = open + 1;
@@ -207,15 +244,11 @@ export class HostFlow {
         if (keyword) keywords.set(keyword[1]!, [start + keyword[0].length, at]);
         else if (first === "*" && piece.trimStart()[1] !== "*") splatSeen = true;
         else if (first !== undefined && first !== "*" && !splatSeen) positional.push([start, at]);
+        if (first === "*") unpacked = true;
         start = at + 1;
       }
     }
-    const chosen: Array<[number, number, boolean]> = [];
-    for (const { index, keyword, tuple } of positions) {
-      const range = (keyword !== undefined ? keywords.get(keyword) : undefined) ?? (index !== undefined ? positional[index] : undefined);
-      if (range) chosen.push([range[0], range[1], tuple === true]);
-    }
-    return chosen;
+    return { positional, keywords, unpacked };
   }
 
   /** Splits the bare text into logical lines, and pairs each `(` with its `)`. */

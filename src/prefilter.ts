@@ -417,6 +417,7 @@ export function catalogueFilter(apis: readonly BindingApi[], needles: RegExp): (
       hostPort: api.hostPort !== undefined,
       positions,
       localSubclassOf: api.localSubclassOf,
+      whenWritten: api.whenWritten,
       objectsOnly: api.modules !== undefined && api.modules.length === 0,
     };
   });
@@ -442,7 +443,8 @@ export function catalogueFilter(apis: readonly BindingApi[], needles: RegExp): (
           ? facts.lexed.localSubclassOpenings(api.localSubclassOf)
           : undefined;
       if (!openings) return true;
-      return flow.mayReach(openings, api.positions, api.hostPort ? LITERAL_TESTS.hostPort : LITERAL_TESTS.target);
+      const shaped = api.whenWritten ? openings.filter((open) => flow.argumentsMay(open, api.whenWritten!)) : openings;
+      return flow.mayReach(shaped, api.positions, api.hostPort ? LITERAL_TESTS.hostPort : LITERAL_TESTS.target);
     });
   };
 }

@@ -3,6 +3,8 @@
 // linear pass; no regular expression here can backtrack, whatever the input.
 
 export interface LexedSource {
+  /** The text lexed. */
+  text: string;
   /**
    * The text at the same length, with every comment and every string literal blanked to spaces,
    * but for the replacement fields of f-strings, which are code.
@@ -89,7 +91,7 @@ export function lexPython(text: string): LexedSource | undefined {
   }
   code.push(text.slice(kept));
   bare.push(text.slice(bareKept));
-  return { code: code.join(""), bare: bare.join(""), strings, stringStarts };
+  return { text, code: code.join(""), bare: bare.join(""), strings, stringStarts };
 }
 
 /** Offset just past the closing quote of a one-line string whose body starts at `from`; -1 if none. */

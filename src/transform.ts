@@ -7,6 +7,7 @@ import type { HostSite } from "./analysis/hosts.js";
 import { argumentAt, callArguments, dottedName, type CallArguments } from "./analysis/syntax.js";
 import { buildFinding } from "./rewrite.js";
 import { calleeText, catalogueFilter } from "./prefilter.js";
+import type { WrittenArguments } from "./host-flow.js";
 
 export interface Transform {
   /** "socket-bind": the file name, the fixture folder, the `--rule` value and the JSON `rule`. */
@@ -52,6 +53,11 @@ export interface BindingApi {
   family?: "receiver-socket" | "family-argument" | ((call: SyntaxNode, analysis: Analysis) => Family | undefined);
   /** Extra shape test for callees whose name alone is ambiguous. */
   when?: (args: CallArguments, call: SyntaxNode, analysis: Analysis) => boolean;
+  /**
+   * `when` as the prefilter can ask it, of the arguments as written: true whenever `when` may be
+   * (it must never say no to a call `when` accepts). The prefilter skips the calls it rejects.
+   */
+  whenWritten?: (args: WrittenArguments) => boolean;
   /**
    * Text a file must contain for this API to match, where its callee is a pattern the prefilter
    * cannot read (`/./`). Without it such an API falls back to the transform's `needles`.

@@ -223,3 +223,20 @@ test("local classes count as servers only through their bases: a `*Server` name,
   assert.equal(mayMatch(`${aliased}class Proxy(Base):\n    pass\nclass Deeper(Proxy):\n    pass\nDeeper(("", 21))\n`), true);
   assert.equal(mayMatch('from socketserver import TCPServer as Base; import y\nclass Proxy(Base):\n    pass\nProxy(("", 21))\n'), true);
 });
+
+test("calls the analysis rejects by the shape of their arguments are skipped, as written", () => {
+  const mayMatch = (text: string): boolean => transforms.find((transform) => transform.id === "web-run")!.mayMatch(text);
+  // A test runner's `run`, Tk's `bind`, a scanner's `run(callback, key)`: no port, no host, no server keyword.
+  assert.equal(mayMatch('result = ""\ntest.run(result)\n'), false);
+  assert.equal(mayMatch('seq = ""\nwidget.bind(seq, handler)\n'), false);
+  assert.equal(mayMatch('key = ""\nModuleScanner().run(callback, key, onerror=onerror)\n'), false);
+  // The shapes `when` accepts are kept: a port, a host-like name or literal, a server keyword, socketio.
+  assert.equal(mayMatch('app.run("0.0.0.0", 5000)\n'), true);
+  assert.equal(mayMatch('HOST = ""\napp.run(HOST)\n'), true);
+  assert.equal(mayMatch('where = ""\napp.run(where, debug=True)\n'), true);
+  assert.equal(mayMatch('where = ""\napp.run(where, int(sys.argv[1]))\n'), true);
+  assert.equal(mayMatch('where = ""\nsocketio.run(app, where)\n'), true);
+  assert.equal(mayMatch('where = ""\nself.apps["socketio"].run(app, where)\n'), true);
+  assert.equal(mayMatch('where = ""\nserver.listen(8888, where)\n'), true);
+  assert.equal(mayMatch('where = ""\nserver.listen(port=options.port, address=where)\n'), true);
+});

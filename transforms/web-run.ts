@@ -5,7 +5,8 @@ import { argumentAt, callArguments, type CallArguments } from "../src/analysis/s
 import type { Family } from "../src/analysis/families.js";
 import type { SyntaxNode } from "../src/types.js";
 import type { Analysis } from "../src/analysis/index.js";
-import { isHostLike, isPortLike, isStringLike, receiverOf } from "./shared/shapes.js";
+import { isHostLike, isPortLike, isStringLike, mayBeHostLike, mayBePortLike, receiverOf } from "./shared/shapes.js";
+import type { WrittenArguments } from "../src/host-flow.js";
 
 /** Keywords only a development server's `run` takes: evidence that `x.run("")` starts one. */
 const SERVER_RUN_KEYWORDS = ["port", "debug", "threaded", "use_reloader", "ssl_context", "workers", "load_dotenv", "access_log"];
@@ -19,6 +20,13 @@ function positionalServerRun(args: CallArguments): boolean {
   return isPortLike(args.positional[1]) || isHostLike(args.positional[0]) || SERVER_RUN_KEYWORDS.some((keyword) => args.keywords.has(keyword));
 }
 
+/** `positionalServerRun` as the prefilter asks it, of the arguments as written. */
+function mayBePositionalServerRun(args: WrittenArguments): boolean {
+  if (args.unpacked) return true;
+  if (args.keywords.has("host")) return false;
+  return mayBePortLike(args.positional[1]) || mayBeHostLike(args.positional[0]) || SERVER_RUN_KEYWORDS.some((keyword) => args.keywords.has(keyword));
+}
+
 /**
  * Tornado `listen(port, address)` / `bind(port, address)`: the first argument must read as a port,
  * so Tk's `widget.bind("<Key>", "")`, python-ldap's `conn.bind(dn, "")` and `sock.listen(5)` never match.
@@ -28,11 +36,19 @@ function tornadoShape(args: CallArguments, _call: SyntaxNode, analysis: Analysis
   return !!first && isPortLike(first) && !isStringLike(first, analysis);
 }
 
+/** `tornadoShape` as the prefilter asks it, of the arguments as written. */
+function mayBeTornadoShape(args: WrittenArguments): boolean {
+  return args.unpacked || mayBePortLike(args.positional[0] ?? args.keywords.get("port"));
+}
+
 /** Tornado's `family` (third positional or `family=`); `AF_UNSPEC`, its default, binds IPv4 and IPv6 alike. */
 function tornadoFamily(call: SyntaxNode, analysis: Analysis): Family | undefined {
   const argument = argumentAt(callArguments(call), 2, "family");
   return argument ? analysis.sockets.familyOf(argument) : undefined;
 }
+
+/** The receiver of Flask-SocketIO's `run`, as it is usually named. */
+const SOCKETIO = /socketio|\bsio\b/i;
 
 const run: BindingApi[] = [
   {
@@ -47,6 +63,7 @@ const run: BindingApi[] = [
     host: { index: 0 },
     modules: [],
     when: positionalServerRun,
+    whenWritten: mayBePositionalServerRun,
     message: "web server started on all interfaces",
   },
   {
@@ -54,7 +71,8 @@ const run: BindingApi[] = [
     callee: "run",
     host: { index: 1 },
     modules: [],
-    when: (args, call) => !args.keywords.has("host") && /socketio|\bsio\b/i.test(receiverOf(call)?.text ?? ""),
+    when: (args, call) => !args.keywords.has("host") && SOCKETIO.test(receiverOf(call)?.text ?? ""),
+    whenWritten: (args) => args.unpacked || (!args.keywords.has("host") && SOCKETIO.test(args.before)),
     message: "web server started on all interfaces",
   },
 ];
@@ -107,6 +125,7 @@ export default callTransform({
       host: { index: 1, keyword: "address" },
       modules: [],
       when: tornadoShape,
+      whenWritten: mayBeTornadoShape,
       family: tornadoFamily,
       message: "Tornado server listening on all interfaces",
     },

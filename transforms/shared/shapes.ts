@@ -158,6 +158,19 @@ export function isPortLike(node: SyntaxNode | undefined): boolean {
   }
 }
 
+/**
+ * `isPortLike` asked of an argument as written (string bodies blanked): true whenever it may be
+ * (a digit of an integer, a name with `port` in it, `int(...)`).
+ */
+export function mayBePortLike(written: string | undefined): boolean {
+  return written !== undefined && /\d|port|(?<![\w\u0080-\uffff])int(?![\w\u0080-\uffff])/i.test(written);
+}
+
+/** `isHostLike` asked of an argument as written: a host-like name may be in it, or a string literal (its quote). */
+export function mayBeHostLike(written: string | undefined): boolean {
+  return written !== undefined && /host|addr|bind|interface|listen|ip|["']/i.test(written);
+}
+
 /** True for what reads as a host: a non-empty all-interfaces literal (`"0.0.0.0"`), or `HOST`, `args.bind_addr`. */
 export function isHostLike(node: SyntaxNode | undefined): boolean {
   if (!node) return false;
