@@ -7,6 +7,7 @@ import fc from "fast-check";
 import { parseSource } from "../src/parse-view.js";
 import { lexPython } from "../src/python-lexer.js";
 import { isHostLike, isPortLike, mayBeHostLike, mayBePortLike } from "../transforms/shared/shapes.js";
+import type { SyntaxNode } from "../src/types.js";
 
 const NAMES = ["port", "PORT", "server_port", "p", "host", "HOST", "bind_addr", "address", "ip", "my_ip", "iface", "interface", "x", "listen_on", "sys"];
 const STRINGS = ['"0.0.0.0"', "''", '"::"', '"8000"', "'x1'", '"0"', 'f"{p}"', 'r"::0"'];
@@ -26,38 +27,35 @@ const expression: fc.Arbitrary<string> = fc.letrec<{ expr: string }>((tie) => ({
 })).expr;
 
 /** The argument of `f(<argument>)` as the tree holds it, and as the prefilter reads it (lexed, strings blanked). */
-function readBoth(argument: string): { node: ReturnType<typeof argumentNode>; written: string } {
+function readBoth(argument: string): { node: SyntaxNode; written: string } {
   const text = `f(${argument})\n`;
   const lexed = lexPython(text);
   assert.ok(lexed, text);
   return { node: argumentNode(text), written: lexed.bare.slice(2, 2 + argument.length) };
 }
 
-function argumentNode(text: string) {
+function argumentNode(text: string): SyntaxNode {
   const call = parseSource(text).rootNode.namedChildren[0]!.namedChildren[0]!;
   assert.equal(call.type, "call", text);
   return call.childForFieldName("arguments")!.namedChildren[0]!;
 }
 
-test("mayBePortLike says yes wherever isPortLike does", () => {
-  fc.assert(
-    fc.property(expression, (argument) => {
-      const { node, written } = readBoth(argument);
-      if (isPortLike(node)) assert.ok(mayBePortLike(written), argument);
-    }),
-    { numRuns: 400 },
-  );
-});
+const PAIRS = [
+  { tree: isPortLike, written: mayBePortLike },
+  { tree: isHostLike, written: mayBeHostLike },
+];
 
-test("mayBeHostLike says yes wherever isHostLike does", () => {
-  fc.assert(
-    fc.property(expression, (argument) => {
-      const { node, written } = readBoth(argument);
-      if (isHostLike(node)) assert.ok(mayBeHostLike(written), argument);
-    }),
-    { numRuns: 400 },
-  );
-});
+for (const pair of PAIRS) {
+  test(`${pair.written.name} says yes wherever ${pair.tree.name} does`, () => {
+    fc.assert(
+      fc.property(expression, (argument) => {
+        const { node, written } = readBoth(argument);
+        if (pair.tree(node)) assert.ok(pair.written(written), argument);
+      }),
+      { numRuns: 400 },
+    );
+  });
+}
 
 test("the written tests still tell most arguments apart: they are not always yes", () => {
   assert.equal(mayBePortLike("result"), false);
