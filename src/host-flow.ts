@@ -3,7 +3,9 @@
 // It follows what the analysis follows (src/analysis/hosts.ts) on the text, over-approximating:
 //
 //   - only the call's arguments in a host position count, as the analysis picks them: the keyword
-//     if given, else the positional argument at the index (none past a `*args`);
+//     if given, else the positional argument at the index (none past a `*args`); and where the
+//     position takes an address tuple, only what sits inside the value's brackets (the analysis
+//     reads a host only from a tuple or list display), words outside them standing for the tuple;
 //   - a target literal inside such an argument reaches the call, unless it is a dict key or an
 //     argument of a call nested in it (a call's result is never followed) other than an
 //     environment lookup (`os.environ.get`, `os.getenv`) or a typer `Option`/`Argument`;
