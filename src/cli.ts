@@ -7,9 +7,9 @@ import { fileURLToPath } from "node:url";
 import { parseCommandLine, UsageError, type CliOptions } from "./options.js";
 import { colorEnabled, palette } from "./color.js";
 import { colorPatch } from "./patch.js";
-import { type settleFile, type ReportedFinding, type ScannedSource } from "./run.js";
-import { settlePaths } from "./pool.js";
-import { review } from "./review.js";
+import { type settleFile, type ReportedFinding } from "./run.js";
+import { newProgress, settlePaths } from "./pool.js";
+import { review, ReviewFeed, type Decide } from "./review.js";
 import { Tally, summaryLine, summaryTable } from "./report/summary.js";
 import { jsonReport } from "./report/json.js";
 import { sarifLog, type SarifFile } from "./report/sarif.js";
@@ -109,11 +109,6 @@ export async function main(argv: readonly string[]): Promise<number> {
   const tally = new Tally();
   const findings: ReportedFinding[] = [];
   const sarifFiles: SarifFile[] = [];
-  const reportError = (path: string, message: string): void => {
-    tally.addError({ path, message });
-    process.stderr.write(`${stderrColors.red("error")}: ${path}: ${message}\n`);
-  };
-
   let interrupted: NodeJS.Signals | undefined;
   const onSignal = (signal: NodeJS.Signals): void => {
     interrupted ??= signal;
@@ -122,42 +117,81 @@ export async function main(argv: readonly string[]): Promise<number> {
   process.on("SIGTERM", onSignal);
 
   const runOptions = { paths: options.paths, cwd: process.cwd(), rewrite: options.rewrite, transforms: selected, exclude: options.exclude };
-  const pending: ScannedSource[] = [];
+  // A review starts asking while the scan goes on (see `ReviewFeed`), so it owns the counter, to
+  // pause it, and the scan's error lines wait for the gap between two questions.
+  const feed = options.interactive ? new ReviewFeed() : undefined;
+  const progress = newProgress(options) ?? null;
+  let holdLines = false;
+  const heldLines: string[] = [];
+  const notify = (line: string): void => {
+    if (holdLines) heldLines.push(line);
+    else process.stderr.write(line);
+  };
+  const flushHeld = (): void => {
+    if (heldLines.length > 0) process.stderr.write(heldLines.splice(0).join(""));
+  };
+  const reportError = (path: string, message: string): void => {
+    tally.addError({ path, message });
+    notify(`${stderrColors.red("error")}: ${path}: ${message}\n`);
+  };
   // Files with nothing to ask are settled (and with --write, written) as they come, in path order;
-  // in a review, the rest wait for it.
-  const settled = settlePaths({ ...runOptions, write: options.write, interactive: options.interactive, quiet: options.quiet, stopped: () => !!interrupted });
-  for await (const result of settled) {
-    if (interrupted) break;
-    if ("error" in result) {
-      reportError(result.error.path, result.error.message);
-      continue;
+  // in a review, the others go to the feed.
+  const settled = settlePaths({ ...runOptions, write: options.write, interactive: options.interactive, quiet: options.quiet, progress, stopped: () => !!interrupted });
+  const scan = async (): Promise<void> => {
+    for await (const result of settled) {
+      if (interrupted || feed?.abandoned) break;
+      if ("error" in result) reportError(result.error.path, result.error.message);
+      else if ("review" in result) feed?.push(result.review);
+      else {
+        const { outcome } = result;
+        countOutcome(outcome);
+        if (!options.json && !options.sarif && !options.write && outcome.patch) {
+          process.stdout.write(stdoutColored ? colorPatch(outcome.patch.text, stdoutColors) : outcome.patch.bytes);
+        }
+      }
+      if (!feed) continue;
+      feed.poll();
+      // While a question waits, let the terminal's keys be read between two files.
+      if (feed.asking) await new Promise((resolve) => setImmediate(resolve));
     }
-    if ("review" in result) {
-      pending.push(result.review);
-      continue;
-    }
-    const { outcome } = result;
-    countOutcome(outcome);
-    if (!options.json && !options.sarif && !options.write && outcome.patch) {
-      process.stdout.write(stdoutColored ? colorPatch(outcome.patch.text, stdoutColors) : outcome.patch.bytes);
-    }
-  }
+    // Interrupted before the review began: nothing is asked.
+    if (interrupted) feed?.takeQueued();
+  };
 
   let stopped: "quit" | "interrupted" | undefined;
-  if (options.interactive && !interrupted) {
-    process.off("SIGINT", onSignal);
-    // In the review, Ctrl-C reaches the prompt as a key. SIGTERM cannot cancel a prompt that waits
-    // for a key, but no write is under way while a handler runs (writes are synchronous): the file
-    // under review is abandoned unwritten and the process ends at once.
-    process.off("SIGTERM", onSignal);
-    process.once("SIGTERM", () => {
-      process.stderr.write("\nbindfix: terminated; every file is either unchanged or completely written\n");
-      process.exit(EXIT.terminated);
-    });
+  if (!feed) {
+    await scan();
+  } else {
+    const scanning = scan().then(
+      () => feed.end(),
+      (error: unknown) => feed.fail(error),
+    );
     // Loaded only for a review: the prompt library is a fifth of the start-up of every other run.
     const { terminalDecide } = await import("./interactive.js");
-    const decide = terminalDecide({ input: process.stdin, output: process.stderr, colors: stderrColors });
-    const result = await review(pending, decide, true);
+    const ask = terminalDecide({ input: process.stdin, output: process.stderr, colors: stderrColors });
+    let asked = false;
+    const decide: Decide = (question) => {
+      if (!asked) {
+        asked = true;
+        holdLines = true;
+        progress?.pause();
+        // At a prompt, Ctrl-C reaches it as a key. SIGTERM cannot cancel a prompt that waits for a
+        // key, but no write is under way while a handler runs (writes are synchronous): the file
+        // under review is abandoned unwritten and the process ends at once.
+        process.off("SIGINT", onSignal);
+        process.off("SIGTERM", onSignal);
+        process.once("SIGTERM", () => {
+          process.stderr.write("\nbindfix: terminated; every file is either unchanged or completely written\n");
+          process.exit(EXIT.terminated);
+        });
+      }
+      flushHeld();
+      return ask(question);
+    };
+    const result = await review(feed, decide, true);
+    await scanning;
+    holdLines = false;
+    flushHeld();
     result.outcomes.forEach(countOutcome);
     stopped = result.stopped;
   }
@@ -167,7 +201,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     tally.addOutcome(outcome);
     findings.push(...outcome.findings);
     if (options.sarif) sarifFiles.push({ findings: outcome.findings, importInsertion: outcome.importInsertion });
-    for (const error of tally.errors.slice(before)) process.stderr.write(`${stderrColors.red("error")}: ${error.path}: ${error.message}\n`);
+    for (const error of tally.errors.slice(before)) notify(`${stderrColors.red("error")}: ${error.path}: ${error.message}\n`);
   }
 
   if (options.json) process.stdout.write(JSON.stringify(jsonReport(findings, tally.errors, tally.totals), null, 2) + "\n");

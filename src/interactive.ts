@@ -50,7 +50,7 @@ export interface TerminalIo {
 export function terminalDecide(io: TerminalIo): Decide {
   return async (question) => {
     const { colors } = io;
-    const header = `${colors.bold(`[${question.index}/${question.total}]`)} ${question.path}:${question.line} ${colors.yellow(question.rule)} ${question.message}`;
+    const header = `${colors.bold(`[${question.index}/${question.total}${question.complete ? "" : "+"}]`)} ${question.path}:${question.line} ${colors.yellow(question.rule)} ${question.message}`;
     io.output.write(`\n${header}\n${colorPatch(question.patch, colors)}`);
     try {
       return await singleKeyPrompt({ message: "Apply this change?" }, { input: io.input, output: io.output });

@@ -19,6 +19,8 @@ export interface SettleOptions extends RunOptions, SettleMode {
   quiet?: boolean;
   /** Checked before each write: once true (a signal arrived), nothing more is written. */
   stopped?: () => boolean;
+  /** The counter to draw, made by a caller that must pause it (a review); null for none. */
+  progress?: Progress | null;
 }
 
 /** Below this many files the pool's start-up (each worker loads the parser) costs more than it saves. */
@@ -35,7 +37,7 @@ const WINDOW_PER_WORKER = 4;
 export async function* settlePaths(options: SettleOptions): AsyncGenerator<SettledItem> {
   const started = performance.now();
   const stats: RunStats = { files: 0, parsed: 0, workers: 0, found: 0, discovering: true };
-  const progress = !options.quiet && progressWanted() ? new Progress(process.stderr) : undefined;
+  const progress = options.progress !== undefined ? (options.progress ?? undefined) : newProgress(options);
   const discovery = discover(options.paths, { cwd: options.cwd, exclude: options.exclude });
   const head: Discovery[] = [];
   let exhausted = false;
@@ -56,8 +58,9 @@ export async function* settlePaths(options: SettleOptions): AsyncGenerator<Settl
     stats.workers = usePool ? workers : 0;
     let results: AsyncGenerator<FileResult>;
     // With a counter on a terminal, one thread walks the whole tree first, so that it shows a total:
-    // the walk reads folders synchronously and holds only paths (13,000 files: 0.45 s).
-    const walkFirst = !usePool && progress !== undefined;
+    // the walk reads folders synchronously and holds only paths (13,000 files: 0.45 s). Not before a
+    // review, whose first question should come as early as it can.
+    const walkFirst = !usePool && progress !== undefined && !options.interactive;
     if (usePool) {
       results = pooled(options, workers, head, discovery, stats);
     } else if (walkFirst) {
@@ -88,6 +91,11 @@ export async function* settlePaths(options: SettleOptions): AsyncGenerator<Settl
       process.stderr.write(`bindfix-stats ${JSON.stringify(line)}\n`);
     }
   }
+}
+
+/** The files-done counter a run shows on a terminal, unless `--quiet`. */
+export function newProgress(options: { quiet?: boolean }): Progress | undefined {
+  return !options.quiet && progressWanted() ? new Progress(process.stderr) : undefined;
 }
 
 /** Counts for the progress counter and the `BINDFIX_STATS=1` line (read by `npm run bench`). */

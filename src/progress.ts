@@ -11,6 +11,7 @@ export class Progress {
   private readonly started = performance.now();
   private lastDrawn = -Infinity;
   private shown = false;
+  private paused = false;
 
   constructor(
     private readonly stream: NodeJS.WritableStream,
@@ -22,7 +23,7 @@ export class Progress {
   /** Redraws the counter if enough time has passed; `more` while files are still being found. */
   update(done: number, found: number | undefined, more: boolean): void {
     const now = performance.now();
-    if (now - this.started < this.delayMs || now - this.lastDrawn < this.intervalMs) return;
+    if (this.paused || now - this.started < this.delayMs || now - this.lastDrawn < this.intervalMs) return;
     this.lastDrawn = now;
     this.shown = true;
     const total = found === undefined ? "" : `/${found}${more ? "+" : ""}`;
@@ -34,5 +35,11 @@ export class Progress {
     if (!this.shown) return;
     this.shown = false;
     this.stream.write("\r\x1b[K");
+  }
+
+  /** Clears the counter and draws it no more: the terminal is then another's (a review's prompts). */
+  pause(): void {
+    this.clear();
+    this.paused = true;
   }
 }

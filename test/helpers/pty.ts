@@ -29,12 +29,12 @@ export function bindfixPid(): number | undefined {
 
 /**
  * Runs `bindfix -i` in a pty; at prompt number n (1-based) does `actions[n - 1]`: types that key,
- * or sends bindfix SIGTERM.
+ * or sends bindfix SIGTERM. `env` adds to bindfix's environment.
  */
-export function interactiveSession(cwd: string, actions: Array<string | "SIGTERM">): Promise<Session> {
+export function interactiveSession(cwd: string, actions: Array<string | "SIGTERM">, env: NodeJS.ProcessEnv = {}): Promise<Session> {
   return new Promise((resolve, reject) => {
     const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath)} --interactive --no-color .`;
-    const child = spawn("script", ["-qefc", command, "/dev/null"], { cwd, env: { ...process.env, TERM: "xterm" } });
+    const child = spawn("script", ["-qefc", command, "/dev/null"], { cwd, env: { ...process.env, TERM: "xterm", ...env } });
     let screen = "";
     let done = 0;
     const timer = setTimeout(() => {
