@@ -36,6 +36,7 @@ const WORD = new RegExp(NAME_START + IDENTIFIER, "g");
 const BOUND_WORD = new RegExp(String.raw`${NAME_START}(${IDENTIFIER})(?=[\s\\]*(?:=(?!=)|:))`, "g");
 /** What the line scan stops at: brackets, line breaks, continuations, `=` and `:`. */
 const STRUCTURE = /[()[\]{}\\\r\n=:]/g;
+const BRACKET = /[()[\]{}]/g;
 /** Characters that make a following `=` part of another operator (`<=`, `+=`, `:=`...). */
 const OPERATOR_BEFORE_EQUALS = new Set(["=", "!", "<", ">", ":", "+", "-", "*", "/", "%", "&", "|", "^", "@", "~"]);
 /** Lines whose string literals may name an argparse dest or a click parameter. */
@@ -71,31 +72,43 @@ export interface WrittenArguments {
 /** A keyword argument's name, at the start of an argument (`host = ...`, not `host == ...`). */
 const KEYWORD_ARGUMENT = new RegExp(String.raw`^[\s\\]*(${IDENTIFIER})[\s\\]*=(?!=)`);
 
-/** The logical lines of a lexed source, its brackets and what binds where, built once per file. */
-export class HostFlow {
+/** A lexed source's logical lines: where each starts, and where its statement's `=` or `:` stand. */
+interface LogicalLines {
   /** Start offsets of the logical lines (a line continues past brackets and backslashes). */
-  private readonly lineStarts: number[] = [];
+  starts: number[];
   /** Offsets of the `=` and `:` outside brackets: the value after one runs to the line's end (`x = 1, ""`). */
-  private readonly topLevelOperators = new Set<number>();
+  topLevelOperators: Set<number>;
   /** Per logical line: its first `=` outside brackets that is an assignment (not `==`, `+=`...), or -1. */
-  private readonly assignments: number[] = [];
-  /** Per `(`: the offset of its `)`, or the text's length when it is never closed. */
-  private readonly closing = new Map<number, number>();
-  /** The parentheses of calls whose arguments never reach a host, by opening offset: [open, close]. */
-  private readonly opaqueCalls: Array<[number, number]> = [];
+  assignments: number[];
+}
+
+/**
+ * How literals may flow to calls in a lexed source. Everything is built on first need, from the
+ * calls' own arguments outward: most files are settled by those alone, without a pass over the
+ * whole text.
+ */
+export class HostFlow {
+  private lines?: LogicalLines;
+  /** Per `(` asked about: the offset of its `)`, or the text's length when it is never closed. */
+  private readonly closings = new Map<number, number>();
   /** Word → where its values start: just past its `=` or `:`, or a line's top-level `=`. */
   private bindingIndex?: Map<string, number[]>;
   /** Lines holding a literal that passes the target test, per test. */
   private readonly targetLines = new Map<(literal: string) => boolean, Set<number>>();
 
-  constructor(private readonly lexed: LexedSource) {
-    this.scanLines();
-    this.opaqueCalls.sort((a, b) => a[0] - b[0]);
-  }
+  constructor(private readonly lexed: LexedSource) {}
 
   /** Built on the first word followed: many files are settled by their calls' arguments alone. */
   private get bindings(): Map<string, number[]> {
     return (this.bindingIndex ??= this.indexBindings());
+  }
+
+  private get logical(): LogicalLines {
+    return (this.lines ??= this.scanLines());
+  }
+
+  private get lineStarts(): number[] {
+    return this.logical.starts;
   }
 
   /**
@@ -103,9 +116,8 @@ export class HostFlow {
    * of `openings` (offsets in the text), or a name in `names` (gunicorn's `bind`).
    */
   mayReach(openings: readonly number[], positions: readonly HostPosition[], isTarget: (literal: string) => boolean, names: readonly string[] = []): boolean {
-    const { bare } = this.lexed;
-    const targets = this.linesWithTarget(isTarget);
-    if (targets.size === 0) return false;
+    const { bare, strings } = this.lexed;
+    if (!strings.some(isTarget)) return false;
     /** Words to follow, each as a host or as an address tuple (`tuple`), once each way. */
     const words = new Set<string>();
     const pending: Array<{ word: string; tuple: boolean }> = [];
@@ -125,8 +137,7 @@ export class HostFlow {
     for (const open of openings) {
       // A `(` blanked in the bare text sits in an f-string's replacement field: too odd to reason about.
       if (bare[open] !== "(") return true;
-      const close = this.closing.get(open) ?? bare.length;
-      for (const [start, end, tuple] of this.hostArguments(open, close, positions)) {
+      for (const [start, end, tuple] of this.hostArguments(open, this.closing(open), positions)) {
         if (reaches(start, end, tuple)) return true;
       }
     }
@@ -146,7 +157,7 @@ export class HostFlow {
         if (visited.has(`${start}`)) continue;
         visited.add(`${start}`);
         // Any target on the line counts, as for a host (tuple or not): the test stays simple.
-        if (targets.has(line)) return true;
+        if (this.linesWithTarget(isTarget).has(line)) return true;
         // The option's `default=` is an argument of the call: followed, unlike other calls'.
         this.valueWords(start, this.lineStarts[line + 1] ?? bare.length, (found) => add(found), true);
       }
@@ -204,10 +215,19 @@ export class HostFlow {
   argumentsMay(open: number, test: (args: WrittenArguments) => boolean): boolean {
     const { bare } = this.lexed;
     if (bare[open] !== "(") return true;
-    const { positional, keywords, unpacked } = this.splitArguments(open, this.closing.get(open) ?? bare.length);
+    const { positional, keywords, unpacked } = this.splitArguments(open, this.closing(open));
     const text = ([start, end]: [number, number]): string => bare.slice(start, end);
-    const before = this.lexed.text.slice(this.lineStarts[this.lineAt(open, 0)]!, open);
-    return test({ positional: positional.map(text), keywords: new Map([...keywords].map(([name, range]) => [name, text(range)])), unpacked, before });
+    const lineStart = (): number => this.lineStarts[this.lineAt(open, 0)]!;
+    const { text: written } = this.lexed;
+    return test({
+      positional: positional.map(text),
+      keywords: new Map([...keywords].map(([name, range]) => [name, text(range)])),
+      unpacked,
+      // Read by few tests, and it needs the logical lines: made when read.
+      get before() {
+        return written.slice(lineStart(), open);
+      },
+    });
   }
 
   /**
@@ -253,14 +273,13 @@ export class HostFlow {
     return { positional, keywords, unpacked };
   }
 
-  /** Splits the bare text into logical lines, and pairs each `(` with its `)`. */
-  private scanLines(): void {
+  /** Splits the bare text into logical lines: one pass over the whole text, made only when needed. */
+  private scanLines(): LogicalLines {
     const { bare } = this.lexed;
-    const opens: number[] = [];
-    const opaque = new Set<number>();
+    const starts = [0];
+    const assignments = [-1];
+    const topLevelOperators = new Set<number>();
     let depth = 0;
-    this.lineStarts.push(0);
-    this.assignments.push(-1);
     STRUCTURE.lastIndex = 0;
     for (let match = STRUCTURE.exec(bare); match; match = STRUCTURE.exec(bare)) {
       const at = match.index;
@@ -268,19 +287,13 @@ export class HostFlow {
         case "(":
         case "[":
         case "{":
-          if (match[0] === "(" && this.isOpaqueCall(at)) opaque.add(at);
           depth++;
-          opens.push(at);
           break;
         case ")":
         case "]":
-        case "}": {
+        case "}":
           if (depth > 0) depth--;
-          const open = opens.pop();
-          if (open !== undefined && bare[open] === "(") this.closing.set(open, at);
-          if (open !== undefined && opaque.has(open)) this.opaqueCalls.push([open, at]);
           break;
-        }
         case "\\":
           // A continuation joins the next physical line: skip its line break.
           if (bare.startsWith("\r\n", at + 1)) STRUCTURE.lastIndex = at + 3;
@@ -289,23 +302,42 @@ export class HostFlow {
         case "\r":
         case "\n":
           if (depth === 0) {
-            this.lineStarts.push(at + 1);
-            this.assignments.push(-1);
+            starts.push(at + 1);
+            assignments.push(-1);
           }
           break;
         case ":":
-          if (depth === 0) this.topLevelOperators.add(at);
+          if (depth === 0) topLevelOperators.add(at);
           break;
         case "=": {
-          if (depth === 0) this.topLevelOperators.add(at);
-          const line = this.assignments.length - 1;
-          if (depth === 0 && this.assignments[line] === -1 && !OPERATOR_BEFORE_EQUALS.has(bare[at - 1]!) && bare[at + 1] !== "=") {
-            this.assignments[line] = at;
-          }
+          if (depth !== 0) break;
+          topLevelOperators.add(at);
+          const line = assignments.length - 1;
+          if (assignments[line] === -1 && !OPERATOR_BEFORE_EQUALS.has(bare[at - 1]!) && bare[at + 1] !== "=") assignments[line] = at;
           break;
         }
       }
     }
+    return { starts, topLevelOperators, assignments };
+  }
+
+  /** The offset of the `)` closing the `(` at `open` (brackets pair as a stack), or the text's length. */
+  private closing(open: number): number {
+    const known = this.closings.get(open);
+    if (known !== undefined) return known;
+    const { bare } = this.lexed;
+    let close = bare.length;
+    BRACKET.lastIndex = open + 1;
+    for (let depth = 0, match = BRACKET.exec(bare); match; match = BRACKET.exec(bare)) {
+      const c = match[0];
+      if (c === "(" || c === "[" || c === "{") depth++;
+      else if (depth-- === 0) {
+        close = match.index;
+        break;
+      }
+    }
+    this.closings.set(open, close);
+    return close;
   }
 
   /**
@@ -325,9 +357,10 @@ export class HostFlow {
     for (let match = BOUND_WORD.exec(bare); match; match = BOUND_WORD.exec(bare)) {
       bindAt(match[1]!, nextToken(bare, match.index + match[0].length) + 1);
     }
-    for (let index = 0; index < this.lineStarts.length; index++) {
-      const start = this.lineStarts[index]!;
-      const equals = this.assignments[index]!;
+    const { starts, assignments } = this.logical;
+    for (let index = 0; index < starts.length; index++) {
+      const start = starts[index]!;
+      const equals = assignments[index]!;
       if (equals < 0) continue;
       WORD.lastIndex = start;
       for (let match = WORD.exec(bare); match && match.index < equals; match = WORD.exec(bare)) {
@@ -347,7 +380,7 @@ export class HostFlow {
     const { bare } = this.lexed;
     const lineEnd = this.lineStarts[this.lineAt(start, 0) + 1] ?? bare.length;
     // After a statement's own `=` or `:` a comma makes a tuple: `PORT, HOST = 8000, ""`.
-    if (this.topLevelOperators.has(start - 1)) return lineEnd;
+    if (this.logical.topLevelOperators.has(start - 1)) return lineEnd;
     let depth = 0;
     for (let at = start; at < lineEnd; at++) {
       const c = bare[at];
@@ -454,18 +487,29 @@ export class HostFlow {
 
   /**
    * A test of offsets at or after `start`: inside the parentheses of an opaque call that opens at
-   * or after `start`. Asked in increasing order of offsets.
+   * or after `start`. Asked in increasing order of offsets (of literals and words, never of a
+   * bracket), it reads the brackets between once.
    */
   private insideOpaqueCall(start: number): (at: number) => boolean {
-    const calls = this.opaqueCalls;
-    let next = firstOpeningAtOrAfter(calls, start);
-    let hiddenUntil = -1;
+    const { bare } = this.lexed;
+    /** The brackets opened since `start` and not yet closed: whether each is an opaque call's. */
+    const open: boolean[] = [];
+    let opaqueOpen = 0;
+    let scanned = start;
     return (at) => {
-      while (next < calls.length && calls[next]![0] < at) {
-        hiddenUntil = Math.max(hiddenUntil, calls[next]![1]);
-        next++;
+      BRACKET.lastIndex = scanned;
+      for (let match = BRACKET.exec(bare); match && match.index < at; match = BRACKET.exec(bare)) {
+        const c = match[0];
+        if (c === "(" || c === "[" || c === "{") {
+          const opaque = c === "(" && this.isOpaqueCall(match.index);
+          open.push(opaque);
+          if (opaque) opaqueOpen++;
+        } else if (open.length > 0 && open.pop()) {
+          opaqueOpen--;
+        }
       }
-      return at < hiddenUntil;
+      scanned = Math.max(scanned, at);
+      return opaqueOpen > 0;
     };
   }
 
@@ -489,18 +533,6 @@ function nextToken(bare: string, at: number): number {
   let i = at;
   for (let c = bare[i]; c === " " || c === "\t" || c === "\f" || c === "\r" || c === "\n" || c === "\\"; c = bare[++i]);
   return i;
-}
-
-/** The index of the first range opening at or after `at`, in ranges sorted by opening. */
-function firstOpeningAtOrAfter(ranges: ReadonlyArray<[number, number]>, at: number): number {
-  let low = 0;
-  let high = ranges.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (ranges[middle]![0] < at) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }
 
 /** The index of the first value >= `at` in a sorted array. */
