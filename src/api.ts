@@ -108,7 +108,7 @@ export async function fix(input: Input, options: FixOptions = {}): Promise<TextF
     const { scanned, text, bom } = scanString(input, settings);
     const errors: FileError[] = scanned.errors.map((message) => ({ path: settings.path, message }));
     const fixable = scanned.findings.filter((finding) => finding.status === "fixable");
-    const result = fixable.length > 0 ? scanned.fix(fixable, { lastUse: true }) : { text };
+    const result = fixable.length > 0 ? scanned.fix(fixable) : { text };
     const applied = "text" in result;
     if (!applied) errors.push({ path: settings.path, message: result.error });
     const findings = scanned.findings.map((finding) => reportFinding({ path: settings.path, text }, finding, applied && fixable.includes(finding)));

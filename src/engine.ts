@@ -23,12 +23,8 @@ export interface ScannedFile {
   errors: string[];
   /** False when the prefilter showed no transform could match, so nothing was parsed. */
   parsed: boolean;
-  /**
-   * Applies the accepted findings (default: every fixable one) and returns the new text. Say
-   * `lastUse` when the file will not be fixed again: the check of the result then re-parses only
-   * what changed (a later call still works, after parsing the file anew).
-   */
-  fix(accepted?: readonly Finding[], use?: { lastUse: boolean }): FixResult;
+  /** Applies the accepted findings (default: every fixable one) and returns the new text. */
+  fix(accepted?: readonly Finding[]): FixResult;
 }
 
 export function scanText(input: ScanInput, transforms: readonly Transform[], options: RewriteOptions): ScannedFile {
@@ -37,26 +33,17 @@ export function scanText(input: ScanInput, transforms: readonly Transform[], opt
     return { input, findings: [], errors: [], parsed: false, fix: () => ({ text: input.text }) };
   }
   const analyse = (parsed: ParsedView): Analysis => new Analysis({ path: input.path, text: input.text, tree: parsed.tree }, options);
-  let parsed = parseView(input.text);
-  let analysis = analyse(parsed);
+  const parsed = parseView(input.text);
+  const analysis = analyse(parsed);
   const merged = mergeByLiteral(candidates.flatMap((transform) => transform.find(analysis)));
   const errors: string[] = [];
-  /** True once a fix has edited `parsed.tree` for its check. */
-  let spent = false;
   const findings = keepAwayFromSyntaxErrors(analysis.root, merged, input.text, errors);
   return {
     input,
     findings,
     errors,
     parsed: true,
-    fix: (accepted = findings, use) => {
-      if (spent) {
-        parsed = parseView(input.text);
-        analysis = analyse(parsed);
-      }
-      spent = use?.lastUse === true;
-      return applyFindings(analysis, parsed, input.eol, accepted, spent);
-    },
+    fix: (accepted = findings) => applyFindings(analysis, parsed, input.eol, accepted),
   };
 }
 

@@ -5,18 +5,14 @@ import type { Edit, Finding } from "./types.js";
 import type { Analysis } from "./analysis/index.js";
 import { importInsertion } from "./analysis/imports.js";
 import { errorRanges } from "./parse.js";
-import { parseSource, reparseEdited, type ParsedView } from "./parse-view.js";
+import { reparseEdited, type ParsedView } from "./parse-view.js";
 import type { LineEnding } from "./source.js";
 
 /** The new text and, when the fix adds one, the `import os` insertion (in positions of the old text). */
 export type FixResult = { text: string; importEdit?: Edit } | { error: string };
 
-/**
- * Applies `accepted` to the text `parsed` was made from. With `spendTree`, the check re-parses only
- * what changed by editing `parsed.tree` (which must not be read afterwards); otherwise it parses
- * the whole new text.
- */
-export function applyFindings(analysis: Analysis, parsed: ParsedView, eol: LineEnding, accepted: readonly Finding[], spendTree = false): FixResult {
+/** Applies `accepted` to the text `parsed` was made from; the check re-parses only what changed. */
+export function applyFindings(analysis: Analysis, parsed: ParsedView, eol: LineEnding, accepted: readonly Finding[]): FixResult {
   const text = analysis.file.text;
   const fixable = accepted.filter((finding) => finding.status === "fixable");
   if (fixable.length === 0) return { text };
@@ -35,8 +31,8 @@ export function applyFindings(analysis: Analysis, parsed: ParsedView, eol: LineE
 
   // As Ruff does: a fix that makes the file less parseable than it was is not a fix.
   const before = errorRanges(analysis.root).length;
-  const check = spendTree ? reparseEdited(parsed, result, insertion ? [insertion, ...edits].sort(byPosition) : edits) : parseSource(result);
-  const after = errorRanges(check.rootNode).length;
+  const check = reparseEdited(parsed, result, insertion ? [insertion, ...edits].sort(byPosition) : edits);
+  const after = errorRanges(check.tree.rootNode).length;
   if (after > before) return { error: "internal error: the fix would introduce a syntax error; file not changed" };
   return insertion ? { text: result, importEdit: insertion } : { text: result };
 }

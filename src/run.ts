@@ -114,7 +114,7 @@ export function settleFile(scanned: ScannedSource, accepted: readonly Finding[],
     return settled;
   };
   if (toApply.length === 0) return outcome(false);
-  const fixed = scan.fix(toApply, { lastUse: true });
+  const fixed = scan.fix(toApply);
   if ("error" in fixed) {
     errors.push({ path: source.path, message: fixed.error });
     return outcome(false);

@@ -43,13 +43,16 @@ function apply(text: string, edits: readonly Edit[]): string {
   return output.toString();
 }
 
-/** Asserts the re-parse equals a full parse; says whether it was incremental (the old tree was edited). */
+/** Asserts the re-parse equals a full parse, and the old tree is as it was; says whether it was incremental. */
 function assertSameAsFullParse(text: string, edits: Edit[]): boolean {
   const edited = apply(text, edits);
   const parsed = parseView(text);
+  const before = shape(parsed.tree);
   const reparsed = reparseEdited(parsed, edited, edits);
-  assert.deepEqual(shape(reparsed), shape(parseSource(edited)));
-  return parsed.tree.rootNode.hasChanges;
+  assert.deepEqual(shape(reparsed.tree), shape(parseSource(edited)));
+  assert.equal(parsed.tree.rootNode.hasChanges, false, "the old tree is not edited");
+  assert.deepEqual(shape(parsed.tree), before);
+  return reparsed.incremental;
 }
 
 const at = (text: string, needle: string, replacement: string): Edit => {
@@ -112,7 +115,7 @@ test("every fixture's fixes, checked incrementally, give the tree of a full pars
       const decoded = decodeSource(readFileSync(path.join(fixturesDir, folder, file)));
       if ("error" in decoded) continue;
       const scan = scanText({ path: file, text: decoded.text, eol: decoded.eol }, transforms, DEFAULT_REWRITE);
-      const fixed = scan.fix(undefined, { lastUse: false });
+      const fixed = scan.fix();
       if (!("text" in fixed) || fixed.text === decoded.text) continue;
       const edits = scan.findings.filter((finding) => finding.status === "fixable").flatMap((finding) => finding.edits);
       if (fixed.importEdit) edits.push(fixed.importEdit);

@@ -54,7 +54,7 @@ export class Analysis {
 
   /** 0-based rows carrying a suppression marker (SPEC §2). */
   get suppressions(): Map<number, string> {
-    return this.memo("suppressions", () => suppressedRows(this.root));
+    return this.memo("suppressions", () => suppressedRows(this.root, this.file.text));
   }
 
   /**
