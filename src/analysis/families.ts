@@ -83,7 +83,7 @@ export class SocketFacts {
   /** Why binding this socket to loopback would break it (multicast or broadcast), if it would. */
   loopbackBreaks(receiver: SyntaxNode, use: SyntaxNode): string | undefined {
     for (const scope of this.scopesFor(receiver, use)) {
-      for (const call of scope.methodCalls) {
+      for (const call of scope.socketOptionCalls) {
         if (calleeName(call) !== "setsockopt") continue;
         const object = call.childForFieldName("function")?.childForFieldName("object");
         if (object?.text !== receiver.text) continue;

@@ -33,7 +33,7 @@ export class Analysis {
   }
 
   get names(): NameIndex {
-    return this.memo("names", () => new NameIndex(this.root));
+    return this.memo("names", () => new NameIndex(this.root, this.file.text));
   }
 
   get hosts(): HostResolver {

@@ -20,8 +20,8 @@ export interface Scope {
   readonly instanceBindings: Map<string, Binding[]>;
   /** Every assignment in this scope by its target's text (`s`, `self.sock`), for socket tracking. */
   readonly assignedExpressions: Map<string, SyntaxNode[]>;
-  /** Calls in this scope, by callee name, for socket option tracking. */
-  readonly methodCalls: SyntaxNode[];
+  /** Calls in this scope that may be of `setsockopt` (their text names it), for socket option tracking. */
+  readonly socketOptionCalls: SyntaxNode[];
 }
 
 /** What a scope's own visit records; read through `LazyScope`, which visits first. */
@@ -30,7 +30,7 @@ interface ScopeFacts {
   /** For a method: its `self.x = ...` assignments, which are its class's instance bindings. */
   attributeBindings: Map<string, Binding[]>;
   assignedExpressions: Map<string, SyntaxNode[]>;
-  methodCalls: SyntaxNode[];
+  socketOptionCalls: SyntaxNode[];
 }
 
 /**
@@ -38,7 +38,7 @@ interface ScopeFacts {
  * and walking a whole tree from JavaScript costs more than parsing it.
  */
 class LazyScope implements Scope {
-  readonly own: ScopeFacts = { bindings: new Map(), attributeBindings: new Map(), assignedExpressions: new Map(), methodCalls: [] };
+  readonly own: ScopeFacts = { bindings: new Map(), attributeBindings: new Map(), assignedExpressions: new Map(), socketOptionCalls: [] };
   /** Scopes registered by this scope's visit (its nested functions, classes and lambdas). */
   readonly children: LazyScope[] = [];
   visited = false;
@@ -76,9 +76,9 @@ class LazyScope implements Scope {
     return this.own.assignedExpressions;
   }
 
-  get methodCalls(): SyntaxNode[] {
+  get socketOptionCalls(): SyntaxNode[] {
     this.index.ensureVisited(this);
-    return this.own.methodCalls;
+    return this.own.socketOptionCalls;
   }
 }
 
@@ -106,17 +106,22 @@ const VISITED_TYPES = new Set([
   "future_import_statement",
   "global_statement",
   "nonlocal_statement",
-  "call",
 ]);
+
+const SOCKET_OPTION_CALL = "setsockopt";
 
 export class NameIndex {
   readonly module: Scope;
   private readonly root: LazyScope;
   private readonly scopes = new Map<number, LazyScope>();
 
-  constructor(root: SyntaxNode) {
+  /** Where the text names `setsockopt`: only calls around one of these are kept (most files have none). */
+  private readonly socketOptionNames: number[] = [];
+
+  constructor(root: SyntaxNode, text: string) {
     this.root = this.newScope("module", root, undefined, root);
     this.module = this.root;
+    for (let at = text.indexOf(SOCKET_OPTION_CALL); at >= 0; at = text.indexOf(SOCKET_OPTION_CALL, at + 1)) this.socketOptionNames.push(at);
   }
 
   /** The innermost scope whose body contains the node. */
@@ -216,6 +221,11 @@ export class NameIndex {
     return scope;
   }
 
+  /** True when the text between two offsets names `setsockopt`. */
+  private namesSocketOption(start: number, end: number): boolean {
+    return this.socketOptionNames.some((at) => at >= start && at < end);
+  }
+
   /**
    * Visits the named nodes below `node` as `visit` would one by one, but walks with a cursor and
    * materialises only the nodes `visit` acts on: node objects cross from native code one by one.
@@ -224,11 +234,16 @@ export class NameIndex {
     const cursor = node.walk();
     if (!cursor.gotoFirstChild()) return;
     let depth = 1;
+    const socketOptions = this.socketOptionNames.length > 0;
     for (;;) {
       let descend = false;
       if (cursor.nodeIsNamed) {
-        if (VISITED_TYPES.has(cursor.nodeType)) this.visit(cursor.currentNode, scope);
-        else descend = true;
+        const type = cursor.nodeType;
+        if (VISITED_TYPES.has(type)) this.visit(cursor.currentNode, scope);
+        else {
+          if (socketOptions && type === "call" && this.namesSocketOption(cursor.startIndex, cursor.endIndex)) scope.own.socketOptionCalls.push(cursor.currentNode);
+          descend = true;
+        }
       }
       if (descend && cursor.gotoFirstChild()) {
         depth++;
@@ -297,7 +312,7 @@ export class NameIndex {
         for (const name of node.namedChildren) bind(scope.own.bindings, name.text, { node });
         return;
       case "call":
-        scope.own.methodCalls.push(node);
+        if (this.namesSocketOption(node.startIndex, node.endIndex)) scope.own.socketOptionCalls.push(node);
         break;
     }
     this.visitChildren(node, scope);
