@@ -21,6 +21,9 @@ export interface LexedSource {
   stringStarts: number[];
 }
 
+/** A space as UTF-16LE code units, to blank a range of a view. */
+const SPACE = Buffer.from(" ", "utf16le");
+
 /** The next comment or quote, in code. */
 const COMMENT_OR_QUOTE = /[#'"]/g;
 const LINE_END = /[\r\n]/g;
@@ -41,17 +44,15 @@ const PREFIXES = new Set(["r", "u", "b", "f", "t", "br", "rb", "fr", "rf", "tr",
 export function lexPython(text: string): LexedSource | undefined {
   const strings: string[] = [];
   const stringStarts: number[] = [];
-  const code: string[] = [];
-  const bare: string[] = [];
-  let kept = 0;
-  let bareKept = 0;
+  // Both views are the text's UTF-16 code units with ranges overwritten by spaces: copied and
+  // filled in native code, then read back as strings, rather than joined from many slices.
+  const code = Buffer.from(text, "utf16le");
+  const bare = Buffer.from(code);
   const blank = (start: number, end: number): void => {
-    code.push(text.slice(kept, start), " ".repeat(end - start));
-    kept = end;
+    if (end > start) code.fill(SPACE, start * 2, end * 2);
   };
   const blankBare = (start: number, end: number): void => {
-    bare.push(text.slice(bareKept, start), " ".repeat(end - start));
-    bareKept = end;
+    if (end > start) bare.fill(SPACE, start * 2, end * 2);
   };
   COMMENT_OR_QUOTE.lastIndex = 0;
   for (let match = COMMENT_OR_QUOTE.exec(text); match; match = COMMENT_OR_QUOTE.exec(text)) {
@@ -89,9 +90,7 @@ export function lexPython(text: string): LexedSource | undefined {
     blankBare(at + 1, end);
     COMMENT_OR_QUOTE.lastIndex = end;
   }
-  code.push(text.slice(kept));
-  bare.push(text.slice(bareKept));
-  return { text, code: code.join(""), bare: bare.join(""), strings, stringStarts };
+  return { text, code: code.toString("utf16le"), bare: bare.toString("utf16le"), strings, stringStarts };
 }
 
 /** Offset just past the closing quote of a one-line string whose body starts at `from`; -1 if none. */
