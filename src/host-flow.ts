@@ -5,7 +5,8 @@
 //   - only the call's arguments in a host position count, as the analysis picks them: the keyword
 //     if given, else the positional argument at the index (none past a `*args`); and where the
 //     position takes an address tuple, only what sits inside the value's brackets (the analysis
-//     reads a host only from a tuple or list display), words outside them standing for the tuple;
+//     reads a host only from a tuple or list display), words outside them standing for the tuple,
+//     unless a comma outside brackets makes the value itself a tuple (`ADDR = "0.0.0.0", 80`);
 //   - a target literal inside such an argument reaches the call, unless it is a dict key or an
 //     argument of a call nested in it (a call's result is never followed) other than an
 //     environment lookup (`os.environ.get`, `os.getenv`) or a typer `Option`/`Argument`;
@@ -171,9 +172,24 @@ export class HostFlow {
    * follow: outside brackets as a tuple again (`ADDR = OTHER`), inside as a host (`(HOST, PORT)`).
    */
   private tupleReaches(start: number, end: number, isTarget: (literal: string) => boolean, add: (word: string, tuple: boolean) => void): boolean {
+    // A statement's value with a comma outside brackets is itself a tuple (`ADDR = "0.0.0.0", 80`):
+    // what sits outside brackets there is an element, as inside a tuple's brackets.
+    if (this.hasCommaOutsideBrackets(start, end)) {
+      if (this.hasTargetBetween(start, end, isTarget)) return true;
+      this.valueWords(start, end, (word) => add(word, false));
+      return false;
+    }
     if (this.hasTargetBetween(start, end, isTarget, this.bracketDepth(start))) return true;
     const depth = this.bracketDepth(start);
     this.valueWords(start, end, (word, at) => add(word, depth(at) === 0));
+    return false;
+  }
+
+  private hasCommaOutsideBrackets(start: number, end: number): boolean {
+    const depth = this.bracketDepth(start);
+    for (let at = this.lexed.bare.indexOf(",", start); at >= 0 && at < end; at = this.lexed.bare.indexOf(",", at + 1)) {
+      if (depth(at) === 0) return true;
+    }
     return false;
   }
 

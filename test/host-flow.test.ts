@@ -210,6 +210,11 @@ test("an address position reads a tuple: literals count inside its brackets, wor
   yes('HOST = ""\nTCPServer(server_address=(HOST, 80), RequestHandlerClass=Handler)\n', "TCPServer", isTarget, address);
   // A name followed both ways (a tuple here, a host there) is followed both ways.
   yes('HOST = ""\nPAIR = (HOST, 80)\nALIAS = HOST\nTCPServer(PAIR if a else ALIAS, Handler)\n', "TCPServer", isTarget, address);
+  // A statement's value with a comma outside brackets is a tuple without parentheses; its words are hosts.
+  yes('ADDR = "", 80\nTCPServer(ADDR, Handler)\n', "TCPServer", isTarget, address);
+  yes('HOST = "0.0.0.0"\nADDR = HOST, 80\nTCPServer(ADDR, Handler)\n', "TCPServer", isTarget, address);
+  yes('class S:\n    def __init__(self):\n        self.addr = "", 80\n    def go(self):\n        TCPServer(self.addr, H)\n', "TCPServer", isTarget, address);
+  no('ADDR = f(""), 80\nTCPServer(ADDR, Handler)\n', "TCPServer", isTarget, address);
 });
 
 test("local classes count as servers only through their bases: a `*Server` name, an import alias, another such class", () => {

@@ -114,10 +114,13 @@ export class HostResolver {
     return this.collect(expression, depth, (value, d) => this.hostSitesOfValue(value, d, read));
   }
 
-  /** Sites for an expression used as an address tuple `(host, port)`: its first element. */
+  /**
+   * Sites for an expression used as an address tuple `(host, port)`: its first element. A tuple
+   * may be written without parentheses where a statement gives a value (`ADDR = "0.0.0.0", 80`).
+   */
   address(expression: SyntaxNode, depth = 0): HostSite[] {
     return this.collect(expression, depth, (value, d) => {
-      if (value.type !== "tuple" && value.type !== "list") return [];
+      if (value.type !== "tuple" && value.type !== "list" && value.type !== "expression_list") return [];
       const first = value.namedChildren.find((child) => child.type !== "comment");
       if (!first || first.type === "list_splat") return [];
       return this.host(first, d + 1);
