@@ -26,15 +26,20 @@ export function suppressionMarker(comment: string): string | undefined {
   return MARKERS.find((marker) => marker.test(comment))?.name;
 }
 
-/** Text every marker holds, case aside: a file without it has no marker, and its comments need not be read. */
-const MARKER_TEXT = /nosec|noqa|nosemgrep|codeql|lgtm|bindfix/i;
+/** Text every marker holds, case aside: only a comment holding it can carry a marker. */
+const MARKER_TEXT = /nosec|noqa|nosemgrep|codeql|lgtm|bindfix/gi;
 
 /** The 0-based rows that carry a suppression marker, with the marker's name. */
 export function suppressedRows(root: SyntaxNode, text: string): Map<number, string> {
   const rows = new Map<number, string>();
-  // Reading every comment node costs a large file tens of milliseconds; most files name no marker.
-  if (!MARKER_TEXT.test(text)) return rows;
-  for (const comment of root.descendantsOfType("comment")) {
+  // Only the comments around a marker's text are read: reading every comment node of a large file
+  // costs tens of milliseconds, and most files name no marker at all.
+  const read = new Set<number>();
+  MARKER_TEXT.lastIndex = 0;
+  for (let match = MARKER_TEXT.exec(text); match; match = MARKER_TEXT.exec(text)) {
+    const comment = root.descendantForIndex(match.index, match.index + match[0].length);
+    if (comment.type !== "comment" || read.has(comment.startIndex)) continue;
+    read.add(comment.startIndex);
     const marker = suppressionMarker(comment.text);
     if (marker) rows.set(comment.startPosition.row, marker);
   }
