@@ -136,28 +136,34 @@ class ScanFacts {
     if (this.calledNames) return this.calledNames;
     const text = this.code;
     const names = new Set<string>();
-    const pattern = callScanPattern();
     const tokens = new TokenLookup(text);
-    pattern.lastIndex = 0;
-    for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
-      const next = tokens.tokenAfter(match.index + match[0].length);
-      if (next < 0 || (text[next] !== "(" && !isAsKeyword(text, next))) continue;
-      if (text[next] === "(" && isDefinedName(text, match.index)) continue;
-      const name = match[1] ?? match[2]!;
-      const keys = match[1] ? [name] : [];
-      // A match hides the shorter names it ends with (`TCPServer`, a twisted name, hides `*Server`).
-      for (const suffix of catalogueNames.suffixes) if (name.endsWith(suffix)) keys.push(`*${suffix}`);
-      for (const key of keys) {
-        names.add(key);
-        if (text[next] !== "(") this.renamedNames.add(key);
-        else {
-          const openings = this.callOpenings.get(key);
-          if (openings) openings.push(next);
-          else this.callOpenings.set(key, [next]);
-          this.calleeStarts.set(next, match.index);
+    /** Per key, the openings already recorded: a whole name's call is found again by its suffix. */
+    const recorded = new Set<string>();
+    for (const { pattern, whole } of callScanPatterns()) {
+      pattern.lastIndex = 0;
+      for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
+        const next = tokens.tokenAfter(match.index + match[0].length);
+        if (next < 0 || (text[next] !== "(" && !isAsKeyword(text, next))) continue;
+        if (text[next] === "(" && isDefinedName(text, match.index)) continue;
+        const name = match[1]!;
+        const keys = whole ? [name] : [];
+        // A match hides the shorter names it ends with (`TCPServer`, a twisted name, hides `*Server`).
+        for (const suffix of catalogueNames.suffixes) if (name.endsWith(suffix)) keys.push(`*${suffix}`);
+        for (const key of keys) {
+          names.add(key);
+          if (text[next] !== "(") this.renamedNames.add(key);
+          else if (!recorded.has(`${key} ${next}`)) {
+            recorded.add(`${key} ${next}`);
+            const openings = this.callOpenings.get(key);
+            if (openings) openings.push(next);
+            else this.callOpenings.set(key, [next]);
+            if (!this.calleeStarts.has(next)) this.calleeStarts.set(next, match.index);
+          }
         }
       }
     }
+    // The two scans each find their calls in text order; the flow test reads them in text order too.
+    for (const openings of this.callOpenings.values()) openings.sort((a, b) => a - b);
     return (this.calledNames = names);
   }
 
@@ -363,7 +369,7 @@ function isDefinedName(text: string, at: number): boolean {
 }
 
 let lastFacts: TextFacts | undefined;
-let callScan: { version: number; pattern: RegExp } | undefined;
+let callScan: { version: number; patterns: Array<{ pattern: RegExp; whole: boolean }> } | undefined;
 
 function textFacts(text: string): TextFacts {
   if (lastFacts?.text !== text || lastFacts.version !== catalogueNames.version) lastFacts = new TextFacts(text, catalogueNames.version);
@@ -371,20 +377,24 @@ function textFacts(text: string): TextFacts {
 }
 
 /**
- * One pass finds every catalogue's callee names written as calls: the name, then the call's `(`,
- * or `as` where an import renames it (the call then uses the alias; the name is only in the import).
+ * Two passes find every catalogue's callee names written as calls: the name, then the call's `(`,
+ * or `as` where an import renames it (the call then uses the alias; the name is only in the
+ * import). Whole names (`\bbind`) and suffixes (`Server`, inside any name) are scanned apart: one
+ * pattern holding both tries the suffix at every offset of the text, and is slower than the two.
  */
-function callScanPattern(): RegExp {
+function callScanPatterns(): Array<{ pattern: RegExp; whole: boolean }> {
   if (callScan?.version !== catalogueNames.version) {
     const byLength = (a: string, b: string): number => b.length - a.length;
-    const whole = [...catalogueNames.whole].sort(byLength);
-    const suffixes = [...catalogueNames.suffixes].sort(byLength);
-    const alternatives = [`\\b(${whole.join("|") || "(?!)"})`, `(${suffixes.join("|") || "(?!)"})`];
     // The lookahead looks past spaces only, so the scan stays linear; TokenLookup crosses lines.
     const after = String.raw`(?=[ \t\f]*(?:[(#\\\r\n]|as\b|$))`;
-    callScan = { version: catalogueNames.version, pattern: new RegExp(`(?:${alternatives.join("|")})${after}`, "g") };
+    const whole = [...catalogueNames.whole].sort(byLength);
+    const suffixes = [...catalogueNames.suffixes].sort(byLength);
+    const patterns = [];
+    if (whole.length > 0) patterns.push({ pattern: new RegExp(`\\b(${whole.join("|")})${after}`, "g"), whole: true });
+    if (suffixes.length > 0) patterns.push({ pattern: new RegExp(`(${suffixes.join("|")})${after}`, "g"), whole: false });
+    callScan = { version: catalogueNames.version, patterns };
   }
-  return callScan.pattern;
+  return callScan.patterns;
 }
 
 /**
