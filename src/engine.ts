@@ -5,7 +5,7 @@ import type { Transform } from "./transform.js";
 import { Analysis } from "./analysis/index.js";
 import { enclosingStatement, isIpv6Spelling, targetValue } from "./analysis/syntax.js";
 import { errorRanges } from "./parse.js";
-import { parseView, type ParsedView } from "./parse-view.js";
+import { parseView } from "./parse-view.js";
 import { applyFindings, type FixResult } from "./fix.js";
 import type { LineEnding } from "./source.js";
 
@@ -32,9 +32,8 @@ export function scanText(input: ScanInput, transforms: readonly Transform[], opt
   if (candidates.length === 0) {
     return { input, findings: [], errors: [], parsed: false, fix: () => ({ text: input.text }) };
   }
-  const analyse = (parsed: ParsedView): Analysis => new Analysis({ path: input.path, text: input.text, tree: parsed.tree }, options);
   const parsed = parseView(input.text);
-  const analysis = analyse(parsed);
+  const analysis = new Analysis({ path: input.path, text: input.text, tree: parsed.tree }, options);
   const merged = mergeByLiteral(candidates.flatMap((transform) => transform.find(analysis)));
   const errors: string[] = [];
   const findings = keepAwayFromSyntaxErrors(analysis.root, merged, input.text, errors);
