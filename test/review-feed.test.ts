@@ -3,7 +3,7 @@
 // file the scan finds, and Ctrl-C stops the scan.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { removeTree, tempTree } from "./helpers/tree.js";
 import { BIND, FIXED, scanned } from "./helpers/safety.js";
@@ -153,6 +153,24 @@ test("interactive in a terminal: on a slow scan the first question comes before 
     assert.equal(readFileSync(path.join(root, "a.py"), "utf8"), FIXED);
     assert.equal(readFileSync(path.join(root, "b.py"), "utf8"), BIND);
     assert.equal(readFileSync(path.join(root, "f.py"), "utf8"), FIXED);
+  } finally {
+    removeTree(root);
+  }
+});
+
+test("interactive in a terminal: an error the scan meets during a question is printed between questions", { skip: !hasScript && "util-linux `script` not found" }, async () => {
+  const root = tempTree({ "a.py": BIND, "b.py": "x = 1\n", "c.py": BIND });
+  try {
+    // Not valid UTF-8: the scan reports b.py while a.py's question is shown.
+    writeFileSync(path.join(root, "b.py"), Buffer.from([0x78, 0x20, 0x3d, 0x20, 0xff, 0x0a]));
+    const session = await interactiveSession(root, ["y", "y"], { BINDFIX_TEST_PAUSE_MS: "500" });
+    const screen = session.screen.replace(/\x1b\[[0-9;?]*[A-Za-z]/g, "");
+    assert.match(screen, /\[1\/1\+\] a\.py:3/, "asked before the scan reached b.py");
+    // On a line of its own, after a.py's answer and before c.py's question.
+    assert.match(screen, /apply\r?\n(?:\r?\n)?error: b\.py: not valid UTF-8[^\n]*\r?\n[\s\S]*\[2\/2\+?\] c\.py:3/);
+    assert.equal(session.status, 2, "a file could not be read");
+    assert.equal(readFileSync(path.join(root, "a.py"), "utf8"), FIXED);
+    assert.equal(readFileSync(path.join(root, "c.py"), "utf8"), FIXED);
   } finally {
     removeTree(root);
   }
