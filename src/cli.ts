@@ -162,12 +162,14 @@ export async function main(argv: readonly string[]): Promise<number> {
   if (!feed) {
     await scan();
   } else {
+    // Loaded only for a review: the prompt library is a fifth of the start-up of every other run.
+    // Loaded before the scan starts: the scan does not yield to the event loop until it has a
+    // question, and the loader needs a turn for each level of imports.
+    const { terminalDecide } = await import("./interactive.js");
     const scanning = scan().then(
       () => feed.end(),
       (error: unknown) => feed.fail(error),
     );
-    // Loaded only for a review: the prompt library is a fifth of the start-up of every other run.
-    const { terminalDecide } = await import("./interactive.js");
     const ask = terminalDecide({ input: process.stdin, output: process.stderr, colors: stderrColors });
     let asked = false;
     const decide: Decide = (question) => {
