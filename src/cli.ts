@@ -130,9 +130,10 @@ export async function main(argv: readonly string[]): Promise<number> {
   const flushHeld = (): void => {
     if (heldLines.length > 0) process.stderr.write(heldLines.splice(0).join(""));
   };
+  const errorLine = (path: string, message: string): string => `${stderrColors.red("error")}: ${path}: ${message}\n`;
   const reportError = (path: string, message: string): void => {
     tally.addError({ path, message });
-    notify(`${stderrColors.red("error")}: ${path}: ${message}\n`);
+    notify(errorLine(path, message));
   };
   // Files with nothing to ask are settled (and with --write, written) as they come, in path order;
   // in a review, the others go to the feed.
@@ -203,7 +204,7 @@ export async function main(argv: readonly string[]): Promise<number> {
     tally.addOutcome(outcome);
     findings.push(...outcome.findings);
     if (options.sarif) sarifFiles.push({ findings: outcome.findings, importInsertion: outcome.importInsertion });
-    for (const error of tally.errors.slice(before)) notify(`${stderrColors.red("error")}: ${error.path}: ${error.message}\n`);
+    for (const error of tally.errors.slice(before)) notify(errorLine(error.path, error.message));
   }
 
   if (options.json) process.stdout.write(JSON.stringify(jsonReport(findings, tally.errors, tally.totals), null, 2) + "\n");

@@ -137,14 +137,14 @@ class ScanFacts {
     const text = this.code;
     const names = new Set<string>();
     const tokens = new TokenLookup(text);
-    /** Per key, the openings already recorded: a whole name's call is found again by its suffix. */
-    const recorded = new Set<string>();
     for (const { pattern, whole } of callScanPatterns()) {
       pattern.lastIndex = 0;
       for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
         const next = tokens.tokenAfter(match.index + match[0].length);
         if (next < 0 || (text[next] !== "(" && !isAsKeyword(text, next))) continue;
         if (text[next] === "(" && isDefinedName(text, match.index)) continue;
+        // A call found under a whole name (`TCPServer(`) was recorded under its suffixes too.
+        if (!whole && text[next] === "(" && this.calleeStarts.has(next)) continue;
         const name = match[1]!;
         const keys = whole ? [name] : [];
         // A match hides the shorter names it ends with (`TCPServer`, a twisted name, hides `*Server`).
@@ -152,12 +152,11 @@ class ScanFacts {
         for (const key of keys) {
           names.add(key);
           if (text[next] !== "(") this.renamedNames.add(key);
-          else if (!recorded.has(`${key} ${next}`)) {
-            recorded.add(`${key} ${next}`);
+          else {
             const openings = this.callOpenings.get(key);
             if (openings) openings.push(next);
             else this.callOpenings.set(key, [next]);
-            if (!this.calleeStarts.has(next)) this.calleeStarts.set(next, match.index);
+            this.calleeStarts.set(next, match.index);
           }
         }
       }

@@ -1,17 +1,18 @@
 // Suppression comments other scanners' users already write on intentional binds (SPEC §2).
 import type { SyntaxNode } from "../types.js";
 
-type Marker = { name: string; test: (comment: string) => boolean };
+/** A marker: its name, the word every comment carrying it holds (case aside), and its test. */
+type Marker = { name: string; word: string; test: (comment: string) => boolean };
 
 const MARKERS: Marker[] = [
   // Bandit: `# nosec` alone, or with test ids among which B104.
-  { name: "nosec", test: (c) => codesAllow(/\bnosec\b(.*)$/i.exec(c), /\bB\d{3}\b/gi, "B104") },
+  { name: "nosec", word: "nosec", test: (c) => codesAllow(/\bnosec\b(.*)$/i.exec(c), /\bB\d{3}\b/gi, "B104") },
   // flake8 / Ruff: bare `# noqa`, or `# noqa: <codes>` naming S104.
-  { name: "noqa", test: (c) => codesAllow(/\bnoqa\b(\s*:\s*[A-Z]+\d+(?:[\s,]+[A-Z]+\d+)*)?/i.exec(c), /[A-Z]+\d+/gi, "S104") },
-  { name: "nosemgrep", test: (c) => /\bnosemgrep\b/.test(c) },
-  { name: "codeql", test: (c) => c.includes("codeql[py/bind-socket-all-network-interfaces]") },
-  { name: "lgtm", test: (c) => /\blgtm\b(?!\s*\[)/.test(c) || c.includes("lgtm[py/bind-socket-all-network-interfaces]") },
-  { name: "bindfix: ignore", test: (c) => /\bbindfix\s*:\s*ignore\b/.test(c) },
+  { name: "noqa", word: "noqa", test: (c) => codesAllow(/\bnoqa\b(\s*:\s*[A-Z]+\d+(?:[\s,]+[A-Z]+\d+)*)?/i.exec(c), /[A-Z]+\d+/gi, "S104") },
+  { name: "nosemgrep", word: "nosemgrep", test: (c) => /\bnosemgrep\b/.test(c) },
+  { name: "codeql", word: "codeql", test: (c) => c.includes("codeql[py/bind-socket-all-network-interfaces]") },
+  { name: "lgtm", word: "lgtm", test: (c) => /\blgtm\b(?!\s*\[)/.test(c) || c.includes("lgtm[py/bind-socket-all-network-interfaces]") },
+  { name: "bindfix: ignore", word: "bindfix", test: (c) => /\bbindfix\s*:\s*ignore\b/.test(c) },
 ];
 
 /** A marker without a code list covers everything; with one, it must name `ours`. */
@@ -26,8 +27,8 @@ export function suppressionMarker(comment: string): string | undefined {
   return MARKERS.find((marker) => marker.test(comment))?.name;
 }
 
-/** Text every marker holds, case aside: only a comment holding it can carry a marker. */
-const MARKER_TEXT = /nosec|noqa|nosemgrep|codeql|lgtm|bindfix/gi;
+/** The markers' words: only a comment holding one can carry a marker. */
+const MARKER_TEXT = new RegExp(MARKERS.map((marker) => marker.word).join("|"), "gi");
 
 /** The 0-based rows that carry a suppression marker, with the marker's name. */
 export function suppressedRows(root: SyntaxNode, text: string): Map<number, string> {
