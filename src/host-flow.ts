@@ -33,10 +33,8 @@ const KEYWORDS = new Set(
 );
 
 const WORD = new RegExp(NAME_START + IDENTIFIER, "g");
-/** A word followed (past spaces, line breaks and continuations) by `=` but not `==`, or by `:`. */
-const BOUND_WORD = new RegExp(String.raw`${NAME_START}(${IDENTIFIER})(?=[\s\\]*(?:=(?!=)|:))`, "g");
-/** What the line scan stops at: brackets, line breaks, continuations, `=` and `:`. */
-const STRUCTURE = /[()[\]{}\\\r\n=:]/g;
+/** What binds the word before it (past spaces, line breaks and continuations): `=` but not `==`, or `:`. */
+const BINDING_OPERATOR = /[\s\\]*(?:=(?!=)|:)/y;
 const BRACKET = /[()[\]{}]/g;
 /** Characters that make a following `=` part of another operator (`<=`, `+=`, `:=`...). */
 const OPERATOR_BEFORE_EQUALS = new Set(["=", "!", "<", ">", ":", "+", "-", "*", "/", "%", "&", "|", "^", "@", "~"]);
@@ -92,17 +90,12 @@ export class HostFlow {
   private lines?: LogicalLines;
   /** Per `(` asked about: the offset of its `)`, or the text's length when it is never closed. */
   private readonly closings = new Map<number, number>();
-  /** Word → where its values start: just past its `=` or `:`, or a line's top-level `=`. */
-  private bindingIndex?: Map<string, number[]>;
+  /** Word → where its values start (`bindingsOf`), per word followed. */
+  private readonly bindingStarts = new Map<string, number[]>();
   /** Lines holding a literal that passes the target test, per test. */
   private readonly targetLines = new Map<(literal: string) => boolean, Set<number>>();
 
   constructor(private readonly lexed: LexedSource) {}
-
-  /** Built on the first word followed: many files are settled by their calls' arguments alone. */
-  private get bindings(): Map<string, number[]> {
-    return (this.bindingIndex ??= this.indexBindings());
-  }
 
   private get logical(): LogicalLines {
     return (this.lines ??= this.scanLines());
@@ -146,7 +139,7 @@ export class HostFlow {
     let optionLines: Map<string, number[]> | undefined;
     while (pending.length > 0) {
       const { word, tuple } = pending.pop()!;
-      for (const start of this.bindings.get(word) ?? []) {
+      for (const start of this.bindingsOf(word)) {
         const key = `${tuple ? "(" : ""}${start}`;
         if (visited.has(key)) continue;
         visited.add(key);
@@ -289,43 +282,45 @@ export class HostFlow {
     return { positional, keywords, unpacked };
   }
 
-  /** Splits the bare text into logical lines: one pass over the whole text, made only when needed. */
+  /**
+   * Splits the bare text into logical lines: one pass over the whole text, made only when needed.
+   * A loop over character codes: a regular expression stopping at every bracket, line break, `=`
+   * and `:` pays more per stop than this pays per character.
+   */
   private scanLines(): LogicalLines {
     const { bare } = this.lexed;
     const starts = [0];
     const assignments = [-1];
     const topLevelOperators = new Set<number>();
     let depth = 0;
-    STRUCTURE.lastIndex = 0;
-    for (let match = STRUCTURE.exec(bare); match; match = STRUCTURE.exec(bare)) {
-      const at = match.index;
-      switch (match[0]) {
-        case "(":
-        case "[":
-        case "{":
+    for (let at = 0; at < bare.length; at++) {
+      switch (bare.charCodeAt(at)) {
+        case 0x28: // (
+        case 0x5b: // [
+        case 0x7b: // {
           depth++;
           break;
-        case ")":
-        case "]":
-        case "}":
+        case 0x29: // )
+        case 0x5d: // ]
+        case 0x7d: // }
           if (depth > 0) depth--;
           break;
-        case "\\":
-          // A continuation joins the next physical line: skip its line break.
-          if (bare.startsWith("\r\n", at + 1)) STRUCTURE.lastIndex = at + 3;
-          else if (bare[at + 1] === "\n" || bare[at + 1] === "\r") STRUCTURE.lastIndex = at + 2;
+        case 0x5c: // A continuation's backslash joins the next physical line: skip its line break.
+          if (bare.startsWith("\r\n", at + 1)) at += 2;
+          else if (bare[at + 1] === "\n" || bare[at + 1] === "\r") at += 1;
           break;
-        case "\r":
-        case "\n":
+        case 0x0d: // \r
+        case 0x0a: // \n
           if (depth === 0) {
             starts.push(at + 1);
             assignments.push(-1);
           }
           break;
-        case ":":
+        case 0x3a: // :
           if (depth === 0) topLevelOperators.add(at);
           break;
-        case "=": {
+        case 0x3d: {
+          // `=`
           if (depth !== 0) break;
           topLevelOperators.add(at);
           const line = assignments.length - 1;
@@ -357,34 +352,30 @@ export class HostFlow {
   }
 
   /**
-   * Word → where the values it may be bound to start: past its own `=` or `:`, and, for the words
-   * before a line's top-level `=` that are not an object (`self` in `self.x =`) or subscripted
-   * (`env` in `env["X"] =`), past that `=`.
+   * Where the values `word` may be bound to start: past its own `=` or `:` (`HOST = ...`, `host:
+   * str = ...`, `host=...` as a keyword or default), and, where it stands before its line's
+   * top-level `=` and is not an object (`self` in `self.x =`) or subscripted (`env` in `env["X"]
+   * =`), past that `=` (`HOST, PORT = "", 80`). Found by searching for the word itself: a file's
+   * calls lead to a few words, and one search each costs less than indexing every binding.
    */
-  private indexBindings(): Map<string, number[]> {
+  private bindingsOf(word: string): number[] {
+    const known = this.bindingStarts.get(word);
+    if (known) return known;
     const { bare } = this.lexed;
-    const bindings = new Map<string, number[]>();
-    const bindAt = (word: string, start: number): void => {
-      const starts = bindings.get(word);
-      if (!starts) bindings.set(word, [start]);
-      else if (starts[starts.length - 1] !== start) starts.push(start);
-    };
-    BOUND_WORD.lastIndex = 0;
-    for (let match = BOUND_WORD.exec(bare); match; match = BOUND_WORD.exec(bare)) {
-      bindAt(match[1]!, nextToken(bare, match.index + match[0].length) + 1);
+    const starts: number[] = [];
+    const occurrence = new RegExp(String.raw`${NAME_START}${word}(?![\w\u0080-\uffff])`, "g");
+    for (let match = occurrence.exec(bare); match; match = occurrence.exec(bare)) {
+      const after = match.index + word.length;
+      BINDING_OPERATOR.lastIndex = after;
+      const next = nextToken(bare, after);
+      if (BINDING_OPERATOR.test(bare)) starts.push(next + 1);
+      const c = bare[next];
+      if (c === "." || c === "[") continue;
+      const equals = this.logical.assignments[this.lineAt(match.index, 0)]!;
+      if (equals > match.index) starts.push(equals + 1);
     }
-    const { starts, assignments } = this.logical;
-    for (let index = 0; index < starts.length; index++) {
-      const start = starts[index]!;
-      const equals = assignments[index]!;
-      if (equals < 0) continue;
-      WORD.lastIndex = start;
-      for (let match = WORD.exec(bare); match && match.index < equals; match = WORD.exec(bare)) {
-        const next = bare[nextToken(bare, match.index + match[0].length)];
-        if (next !== "." && next !== "[") bindAt(match[0], equals + 1);
-      }
-    }
-    return bindings;
+    this.bindingStarts.set(word, starts);
+    return starts;
   }
 
   /**

@@ -21,8 +21,9 @@ export interface LexedSource {
   stringStarts: number[];
 }
 
-/** A space as UTF-16LE code units, to blank a range of a view. */
-const SPACE = Buffer.from(" ", "utf16le");
+const SPACE = 0x20;
+/** Ranges shorter than this are blanked in a loop: most literals are short, and a native fill's call costs more. */
+const LOOP_FILL_BELOW = 32;
 
 /** The next comment or quote, in code. */
 const COMMENT_OR_QUOTE = /[#'"]/g;
@@ -48,12 +49,10 @@ export function lexPython(text: string): LexedSource | undefined {
   // filled in native code, then read back as strings, rather than joined from many slices.
   const code = Buffer.from(text, "utf16le");
   const bare = Buffer.from(code);
-  const blank = (start: number, end: number): void => {
-    if (end > start) code.fill(SPACE, start * 2, end * 2);
-  };
-  const blankBare = (start: number, end: number): void => {
-    if (end > start) bare.fill(SPACE, start * 2, end * 2);
-  };
+  const codeUnits = new Uint16Array(code.buffer, code.byteOffset, text.length);
+  const bareUnits = new Uint16Array(bare.buffer, bare.byteOffset, text.length);
+  const blank = (start: number, end: number): void => blankUnits(codeUnits, start, end);
+  const blankBare = (start: number, end: number): void => blankUnits(bareUnits, start, end);
   COMMENT_OR_QUOTE.lastIndex = 0;
   for (let match = COMMENT_OR_QUOTE.exec(text); match; match = COMMENT_OR_QUOTE.exec(text)) {
     const at = match.index;
@@ -91,6 +90,12 @@ export function lexPython(text: string): LexedSource | undefined {
     COMMENT_OR_QUOTE.lastIndex = end;
   }
   return { text, code: code.toString("utf16le"), bare: bare.toString("utf16le"), strings, stringStarts };
+}
+
+/** Overwrites [start, end) of a view with spaces. */
+function blankUnits(units: Uint16Array, start: number, end: number): void {
+  if (end - start < LOOP_FILL_BELOW) for (let i = start; i < end; i++) units[i] = SPACE;
+  else units.fill(SPACE, start, end);
 }
 
 /** Offset just past the closing quote of a one-line string whose body starts at `from`; -1 if none. */
