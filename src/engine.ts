@@ -100,12 +100,39 @@ function keepAwayFromSyntaxErrors(root: SyntaxNode, findings: Finding[], text: s
   return kept;
 }
 
-/** 1-based line of an offset; `\r\n`, `\r` and `\n` each end a line, as in Python. */
-export function lineOf(text: string, offset: number): number {
-  return (text.slice(0, offset).match(/\r\n|\r|\n/g)?.length ?? 0) + 1;
+/** Where each line of the last text asked about starts: a file's findings are placed one after another. */
+let lastLines: { text: string; starts: number[] } | undefined;
+
+function lineStarts(text: string): number[] {
+  if (lastLines?.text === text) return lastLines.starts;
+  const starts = [0];
+  const lineBreak = /\r\n|\r|\n/g;
+  for (let match = lineBreak.exec(text); match; match = lineBreak.exec(text)) starts.push(match.index + match[0].length);
+  lastLines = { text, starts };
+  return starts;
 }
 
+/** The index in `lineStarts` of the line holding an offset, and whether the offset splits a `\r\n`. */
+function lineAt(text: string, offset: number): { index: number; start: number } {
+  const starts = lineStarts(text);
+  let low = 0;
+  let high = starts.length;
+  while (high - low > 1) {
+    const middle = (low + high) >>> 1;
+    if (starts[middle]! <= offset) low = middle;
+    else high = middle;
+  }
+  // An offset between the two characters of a `\r\n` has its `\r` behind it, as a line end of its own.
+  if (text[offset - 1] === "\r" && text[offset] === "\n") return { index: low + 1, start: offset };
+  return { index: low, start: starts[low]! };
+}
+
+/** 1-based line of an offset; `\r\n`, `\r` and `\n` each end a line, as in Python. */
+export function lineOf(text: string, offset: number): number {
+  return lineAt(text, offset).index + 1;
+}
+
+/** 1-based column of an offset, in UTF-16 code units from its line's start. */
 export function columnOf(text: string, offset: number): number {
-  const lineStart = Math.max(text.lastIndexOf("\n", offset - 1), text.lastIndexOf("\r", offset - 1)) + 1;
-  return offset - lineStart + 1;
+  return offset - lineAt(text, offset).start + 1;
 }
