@@ -30,7 +30,7 @@ export interface ScannedFile {
 export function scanText(input: ScanInput, transforms: readonly Transform[], options: RewriteOptions): ScannedFile {
   const candidates = transforms.filter((transform) => transform.mayMatch(input.text));
   if (candidates.length === 0) {
-    return { input, findings: [], errors: [], parsed: false, fix: () => ({ text: input.text }) };
+    return { input, findings: [], errors: [], parsed: false, fix: () => ({ text: input.text, edits: [] }) };
   }
   const parsed = parseView(input.text);
   const analysis = new Analysis({ path: input.path, text: input.text, tree: parsed.tree }, options);

@@ -8,14 +8,17 @@ import { errorRanges } from "./parse.js";
 import { reparseEdited, type ParsedView } from "./parse-view.js";
 import type { LineEnding } from "./source.js";
 
-/** The new text and, when the fix adds one, the `import os` insertion (in positions of the old text). */
-export type FixResult = { text: string; importEdit?: Edit } | { error: string };
+/**
+ * The new text, the edits of the old text that make it (sorted, for the patch), and, when the fix
+ * adds one, the `import os` insertion among them (in positions of the old text).
+ */
+export type FixResult = { text: string; edits: Edit[]; importEdit?: Edit } | { error: string };
 
 /** Applies `accepted` to the text `parsed` was made from; the check re-parses only what changed. */
 export function applyFindings(analysis: Analysis, parsed: ParsedView, eol: LineEnding, accepted: readonly Finding[]): FixResult {
   const text = analysis.file.text;
   const fixable = accepted.filter((finding) => finding.status === "fixable");
-  if (fixable.length === 0) return { text };
+  if (fixable.length === 0) return { text, edits: [] };
 
   const edits = uniqueEdits(fixable.flatMap((finding) => finding.edits));
   for (let i = 1; i < edits.length; i++) {
@@ -31,10 +34,11 @@ export function applyFindings(analysis: Analysis, parsed: ParsedView, eol: LineE
 
   // As Ruff does: a fix that makes the file less parseable than it was is not a fix.
   const before = errorRanges(analysis.root).length;
-  const check = reparseEdited(parsed, result, insertion ? [insertion, ...edits].sort(byPosition) : edits);
+  const applied = insertion ? [insertion, ...edits].sort(byPosition) : edits;
+  const check = reparseEdited(parsed, result, applied);
   const after = errorRanges(check.tree.rootNode).length;
   if (after > before) return { error: "internal error: the fix would introduce a syntax error; file not changed" };
-  return insertion ? { text: result, importEdit: insertion } : { text: result };
+  return insertion ? { text: result, edits: applied, importEdit: insertion } : { text: result, edits: applied };
 }
 
 /**

@@ -169,7 +169,7 @@ function fixableOf(file: ScannedSource): Finding[] {
 
 function question(file: ScannedSource, finding: Finding, index: number, feed: ReviewFeed): ReviewQuestion {
   const preview = file.scan.fix([finding]);
-  const patch = "text" in preview ? filePatch(file.source.path, file.source.text, preview.text, file.source.bom) : "";
+  const patch = "text" in preview ? filePatch(file.source.path, file.source.text, preview.text, file.source.bom, preview.edits) : "";
   return {
     index,
     total: feed.fixableFound,

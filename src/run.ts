@@ -119,7 +119,7 @@ export function settleFile(scanned: ScannedSource, accepted: readonly Finding[],
     errors.push({ path: source.path, message: fixed.error });
     return outcome(false);
   }
-  const text = filePatch(source.path, source.text, fixed.text, source.bom);
+  const text = filePatch(source.path, source.text, fixed.text, source.bom, fixed.edits);
   const patch = { text, bytes: encodeSource(text, { encoding: source.encoding, bom: false }) };
   if (!write) return outcome(false, patch, fixed.importEdit);
   const writer = write === true ? writeIfUnchanged : write;

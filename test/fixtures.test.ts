@@ -94,7 +94,8 @@ for (const fixture of fixtureCases()) {
     assert.deepEqual(again.findings.filter((f) => f.status === "fixable").map((f) => f.host), [], "second run is not a no-op");
 
     // The patch, applied to the input, gives exactly the written output.
-    const patch = filePatch(display, source.text, fixed.text, source.bom);
+    const patch = filePatch(display, source.text, fixed.text, source.bom, fixed.edits);
+    assert.equal(patch, filePatch(display, source.text, fixed.text, source.bom), "the patch of the edits' regions is not the patch of the whole texts");
     if (fixed.text !== source.text) {
       const prefix = source.bom ? "\uFEFF" : "";
       assert.equal(applyPatch(prefix + source.text, patch), prefix + fixed.text, "patch does not reproduce the output");
