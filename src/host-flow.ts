@@ -363,6 +363,7 @@ export class HostFlow {
     if (known) return known;
     const { bare } = this.lexed;
     const starts: number[] = [];
+    // A word is an identifier: none of its characters means anything in a pattern.
     const occurrence = new RegExp(String.raw`${NAME_START}${word}(?![\w\u0080-\uffff])`, "g");
     for (let match = occurrence.exec(bare); match; match = occurrence.exec(bare)) {
       const after = match.index + word.length;
