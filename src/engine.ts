@@ -8,6 +8,7 @@ import { errorRanges } from "./parse.js";
 import { parseView } from "./parse-view.js";
 import { applyFindings, type FixResult } from "./fix.js";
 import type { LineEnding } from "./source.js";
+import { lastAtOrBefore } from "./sorted.js";
 
 export interface ScanInput {
   path: string;
@@ -115,13 +116,7 @@ function lineStarts(text: string): number[] {
 /** The index in `lineStarts` of the line holding an offset, and whether the offset splits a `\r\n`. */
 function lineAt(text: string, offset: number): { index: number; start: number } {
   const starts = lineStarts(text);
-  let low = 0;
-  let high = starts.length;
-  while (high - low > 1) {
-    const middle = (low + high) >>> 1;
-    if (starts[middle]! <= offset) low = middle;
-    else high = middle;
-  }
+  const low = lastAtOrBefore(starts, offset);
   // An offset between the two characters of a `\r\n` has its `\r` behind it, as a line end of its own.
   if (text[offset - 1] === "\r" && text[offset] === "\n") return { index: low + 1, start: offset };
   return { index: low, start: starts[low]! };

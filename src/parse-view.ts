@@ -114,7 +114,8 @@ function blankingHolds(tree: Parser.Tree, runs: ReadonlyArray<readonly [number, 
   return !tree.rootNode.hasError && runs.every(([start, end]) => !insideToken(tree.rootNode.descendantForIndex(start, end)));
 }
 
-function applyEdits(text: string, edits: readonly Edit[]): string {
+/** `text` with `edits` (sorted, not overlapping, in its offsets) applied. */
+export function applyEdits(text: string, edits: readonly Edit[]): string {
   let result = "";
   let at = 0;
   for (const edit of edits) {

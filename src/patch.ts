@@ -3,6 +3,7 @@
 import type * as Diff from "diff";
 import type { Edit } from "./types.js";
 import { lazyRequire } from "./lazy.js";
+import { lastAtOrBefore } from "./sorted.js";
 
 /** Loaded with the first patch: a run that fixes nothing never needs it. */
 const loadDiff = lazyRequire<typeof Diff>("diff");
@@ -67,16 +68,7 @@ function changedRegions(before: string, edits: readonly Edit[]): Region[] {
   const starts = [0];
   for (let at = before.indexOf("\n"); at >= 0; at = before.indexOf("\n", at + 1)) starts.push(at + 1);
   if (starts[starts.length - 1] === before.length && starts.length > 1) starts.pop();
-  const lineOfOffset = (offset: number): number => {
-    let low = 0;
-    let high = starts.length;
-    while (high - low > 1) {
-      const middle = (low + high) >>> 1;
-      if (starts[middle]! <= offset) low = middle;
-      else high = middle;
-    }
-    return low;
-  };
+  const lineOfOffset = (offset: number): number => lastAtOrBefore(starts, offset);
   const lineBreaks = (text: string): number => text.split("\n").length - 1;
   const clusters: Array<{ first: number; last: number; edits: Edit[] }> = [];
   for (const edit of edits) {

@@ -6,17 +6,8 @@ import assert from "node:assert/strict";
 import fc from "fast-check";
 import { applyPatch } from "diff";
 import { filePatch } from "../src/patch.js";
+import { applyEdits } from "../src/parse-view.js";
 import type { Edit } from "../src/types.js";
-
-function applyEdits(text: string, edits: readonly Edit[]): string {
-  let out = "";
-  let cursor = 0;
-  for (const edit of edits) {
-    out += text.slice(cursor, edit.start) + edit.text;
-    cursor = edit.end;
-  }
-  return out + text.slice(cursor);
-}
 
 /** The region patch, checked against the whole-text patch and against applying it. */
 function samePatch(before: string, edits: Edit[], bom = false): string {
