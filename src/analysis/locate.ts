@@ -94,6 +94,9 @@ export class TokenLookup {
   }
 }
 
+/** A character `\b` counts as part of a word (without the `u` flag: ASCII only). */
+const ASCII_WORD = /\w/;
+
 /** True when the text at `at` is the keyword `as` (`import run as r`: the name is renamed). */
 export function isAsKeyword(text: string, at: number): boolean {
   return text.startsWith("as", at) && !/[\w\u0080-\uffff]/.test(text[at + 2] ?? "");
@@ -156,13 +159,21 @@ export function statementsWithKeyword(root: SyntaxNode, text: string, keyword: s
  * however many comment lines follow each occurrence.
  */
 export function tokenFollows(pattern: RegExp, next: RegExp): (text: string) => boolean {
-  const find = new RegExp(pattern.source, pattern.flags.includes("g") ? pattern.flags : pattern.flags + "g");
+  // The `\b` of a word pattern (`\bbind`) is checked by hand: a literal is searched for far
+  // faster than a pattern the engine must try at every word boundary.
+  const wordStart = /^\\b\w+$/.test(pattern.source);
+  const source = wordStart ? pattern.source.slice(2) : pattern.source;
+  const find = new RegExp(source, pattern.flags.includes("g") ? pattern.flags : pattern.flags + "g");
   const after = new RegExp(next.source, next.flags.replace("g", "") + "y");
   return (text) => {
     const tokens = new TokenLookup(text);
     find.lastIndex = 0;
     for (let match = find.exec(text); match; match = find.exec(text)) {
       if (match[0].length === 0) find.lastIndex++;
+      if (wordStart && match.index > 0 && ASCII_WORD.test(text[match.index - 1]!)) {
+        find.lastIndex = match.index + 1;
+        continue;
+      }
       const at = tokens.tokenAfter(match.index + match[0].length);
       if (at < 0) continue;
       after.lastIndex = at;
