@@ -23,7 +23,7 @@
 // Scopes, types and call shapes are ignored, so the test says "maybe" more often than the analysis
 // finds a host, never less: it only lets the engine skip parsing files whose targets are all
 // elsewhere (`"".join(...)`, `x == ""`, docstrings) — most Python files hold an empty string.
-import { IDENTIFIER, isGap, isNameCode, NAME_START, type LexedSource } from "./python-lexer.js";
+import { IDENTIFIER, isGap, isNameCode, NAME_START, wholeWordOffsets, type LexedSource } from "./python-lexer.js";
 
 /** Python keywords, as written (`IF` is a name): never names, so never followed. */
 const KEYWORDS = new Set(
@@ -363,17 +363,15 @@ export class HostFlow {
     if (known) return known;
     const { bare } = this.lexed;
     const starts: number[] = [];
-    // A word is an identifier: none of its characters means anything in a pattern.
-    const occurrence = new RegExp(String.raw`${NAME_START}${word}(?![\w\u0080-\uffff])`, "g");
-    for (let match = occurrence.exec(bare); match; match = occurrence.exec(bare)) {
-      const after = match.index + word.length;
+    for (const at of wholeWordOffsets(bare, word)) {
+      const after = at + word.length;
       BINDING_OPERATOR.lastIndex = after;
       const next = nextToken(bare, after);
       if (BINDING_OPERATOR.test(bare)) starts.push(next + 1);
       const c = bare[next];
       if (c === "." || c === "[") continue;
-      const equals = this.logical.assignments[this.lineAt(match.index, 0)]!;
-      if (equals > match.index) starts.push(equals + 1);
+      const equals = this.logical.assignments[this.lineAt(at, 0)]!;
+      if (equals > at) starts.push(equals + 1);
     }
     this.bindingStarts.set(word, starts);
     return starts;

@@ -7,7 +7,7 @@
 import type { BindingApi } from "./transform.js";
 import { isTargetValue, parseHostPort } from "./analysis/syntax.js";
 import { isAsKeyword, TokenLookup, tokenFollows } from "./analysis/locate.js";
-import { IDENTIFIER, isGap, isNameCode, lexPython, NAME_START, type LexedSource } from "./python-lexer.js";
+import { IDENTIFIER, isGap, isNameCode, lexPython, NAME_START, wholeWordOffsets, type LexedSource } from "./python-lexer.js";
 import { HostFlow, type HostPosition } from "./host-flow.js";
 
 /**
@@ -313,7 +313,6 @@ function receiverRoot(code: string, nameStart: number): string | null {
 const NAME_TOKEN = new RegExp(NAME_START + IDENTIFIER, "g");
 /** The name a `class` statement defines, and whether its bases follow. */
 const CLASS_HEADER = new RegExp(String.raw`${NAME_START}class[\s\\]+(${IDENTIFIER})[\s\\]*(\()?`, "g");
-const IMPORT_KEYWORD = new RegExp(String.raw`${NAME_START}import(?![\w\u0080-\uffff])`, "g");
 const AS_NAME = new RegExp(String.raw`${NAME_START}as[\s\\]+(${IDENTIFIER})`, "g");
 
 /**
@@ -323,9 +322,8 @@ const AS_NAME = new RegExp(String.raw`${NAME_START}as[\s\\]+(${IDENTIFIER})`, "g
  */
 function importAliases(code: string): Set<string> {
   const aliases = new Set<string>();
-  IMPORT_KEYWORD.lastIndex = 0;
-  for (let match = IMPORT_KEYWORD.exec(code); match; match = IMPORT_KEYWORD.exec(code)) {
-    let end = match.index;
+  for (const keyword of wholeWordOffsets(code, "import")) {
+    let end = keyword;
     for (let depth = 0; end < code.length; end++) {
       const c = code[end];
       if (c === "(") depth++;
@@ -333,7 +331,7 @@ function importAliases(code: string): Set<string> {
       else if (c === "\\") end++;
       else if ((c === "\n" || c === "\r" || c === ";") && depth <= 0) break;
     }
-    const statement = code.slice(match.index, end);
+    const statement = code.slice(keyword, end);
     AS_NAME.lastIndex = 0;
     for (let alias = AS_NAME.exec(statement); alias; alias = AS_NAME.exec(statement)) aliases.add(alias[1]!);
   }

@@ -189,6 +189,19 @@ export function isNameCode(code: number): boolean {
   return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || code === 95 || code >= 128;
 }
 
+/**
+ * The offsets where `word` (a name) stands whole, no name character touching it, in order. Searched
+ * for as a literal and checked by hand: far faster than a pattern that must look behind at every offset.
+ */
+export function wholeWordOffsets(text: string, word: string): number[] {
+  const found: number[] = [];
+  for (let at = text.indexOf(word); at >= 0; at = text.indexOf(word, at + 1)) {
+    if ((at > 0 && isNameCode(text.charCodeAt(at - 1))) || isNameCode(text.charCodeAt(at + word.length))) continue;
+    found.push(at);
+  }
+  return found;
+}
+
 /** Space, tab, form feed, a line break or a continuation's backslash: what may sit between two tokens. */
 export function isGap(code: number): boolean {
   return code === 32 || code === 9 || code === 12 || code === 10 || code === 13 || code === 92;

@@ -7,7 +7,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { lexPython, type LexedSource } from "../src/python-lexer.js";
+import { lexPython, wholeWordOffsets, type LexedSource } from "../src/python-lexer.js";
 
 /** Runs of the property: enough to meet most token combinations, few enough to keep the suite quick. */
 const RUNS = Number(process.env.BINDFIX_PROPERTY_RUNS ?? 300);
@@ -331,4 +331,11 @@ test("property: the bare view blanks f-strings too but keeps each opening quote,
     }),
     { numRuns: RUNS },
   );
+});
+
+test("a word stands whole only where no name character touches it, as a Python name", () => {
+  assert.deepEqual(wholeWordOffsets("host = host_name; host2, (host), _host, éhost, host", "host"), [0, 26, 47]);
+  assert.deepEqual(wholeWordOffsets("import os\nfrom a import b  # reimport", "import"), [0, 17]);
+  assert.deepEqual(wholeWordOffsets("aaa aa", "aa"), [4]);
+  assert.deepEqual(wholeWordOffsets("", "x"), []);
 });

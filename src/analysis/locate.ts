@@ -3,6 +3,7 @@
 // object crosses from native code one by one, so walking a large tree costs more than parsing it,
 // while a file holds few nodes of interest.
 import type { SyntaxNode } from "../types.js";
+import { wholeWordOffsets } from "../python-lexer.js";
 
 /** A name written before a `(`: where a call of that name may be. */
 export interface NameSite {
@@ -144,9 +145,8 @@ export function inTreeOrder(nodes: SyntaxNode[]): SyntaxNode[] {
  */
 export function statementsWithKeyword(root: SyntaxNode, text: string, keyword: string, types: ReadonlySet<string>): SyntaxNode[] {
   const found: SyntaxNode[] = [];
-  const pattern = new RegExp(`(?<!${NAME_CHAR})${keyword}(?!${NAME_CHAR})`, "g");
-  for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
-    const token = root.descendantForIndex(match.index, match.index + keyword.length);
+  for (const at of wholeWordOffsets(text, keyword)) {
+    const token = root.descendantForIndex(at, at + keyword.length);
     const statement = token.parent;
     if (token.type === keyword && statement && types.has(statement.type)) found.push(statement);
   }
