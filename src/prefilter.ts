@@ -450,7 +450,8 @@ export function catalogueFilter(apis: readonly BindingApi[], needles: RegExp): (
     for (const name of callee?.names ?? []) (callee!.suffix ? catalogueNames.suffixes : catalogueNames.whole).add(name);
     const tests: Array<(text: string) => boolean> = [];
     const keywords = keywordOnlyPositions(api);
-    if (keywords) tests.push(tokenFollows(new RegExp(`\\b(?:${keywords.join("|")})`), /=/));
+    // One keyword is written bare (`\bhost`), which `tokenFollows` searches for as a literal.
+    if (keywords) tests.push(tokenFollows(new RegExp(keywords.length === 1 ? `\\b${keywords[0]}` : `\\b(?:${keywords.join("|")})`), /=/));
     const needle = api.needle;
     if (needle) tests.push(typeof needle === "function" ? needle : (text) => needle.test(text));
     if (!keys && tests.length === 0) tests.push((text) => needles.test(text));
