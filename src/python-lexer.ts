@@ -65,7 +65,7 @@ export function lexPython(text: string): LexedSource | undefined {
       continue;
     }
     const quote = match[0] as "'" | '"';
-    const triple = text.startsWith(quote.repeat(3), at);
+    const triple = text[at + 1] === quote && text[at + 2] === quote;
     const end = triple ? tripleEnd(text, at + 3, quote) : singleEnd(text, at + 1, quote);
     if (end < 0) return undefined;
     const prefix = prefixBefore(text, at);
@@ -172,6 +172,8 @@ function replacementFields(text: string, start: number, end: number): Array<[num
 
 /** The string prefix written before the quote at `at` (`rb`), lower-cased; "" when there is none. */
 function prefixBefore(text: string, at: number): string {
+  // Most literals follow a bracket, a space or an operator: no prefix, and nothing to slice.
+  if (at === 0 || !isNameCode(text.charCodeAt(at - 1))) return "";
   let start = at;
   while (start > 0 && at - start < 3 && isNameCode(text.charCodeAt(start - 1))) start--;
   const written = text.slice(start, at).toLowerCase();
