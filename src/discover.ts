@@ -132,16 +132,24 @@ function* walk(
   const active = own ? [...layers, own] : layers;
   entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
   const excludes = options.exclude.length > 0;
+  // An entry's path relative to the folder of each .gitignore, and a file's display path, are the
+  // folder's own with the entry's name added: computed once per folder, not once per entry.
+  const ignoreBases = active.map((layer) => relativeSlashed(layer.base, directory));
+  let displayFolder: string | undefined;
+  const displayOfFile = (name: string): string => {
+    displayFolder ??= relativeSlashed(options.cwd, directory);
+    return displayFolder ? `${displayFolder}/${name}` : name;
+  };
   for (const entry of entries) {
     const absPath = path.join(directory, entry.name);
     if (entry.isDirectory()) {
       if (SKIPPED_DIRECTORIES.has(entry.name)) continue;
-      if (isIgnored(active, absPath, true) || (excludes && isExcluded(displayPath(options.cwd, absPath)))) continue;
+      if (isIgnoredEntry(active, ignoreBases, entry.name, true) || (excludes && isExcluded(displayPath(options.cwd, absPath)))) continue;
       yield* walk(absPath, active, options, isExcluded, true);
     } else if (entry.isFile()) {
-      if (isIgnored(active, absPath, false) || (excludes && isExcluded(displayPath(options.cwd, absPath)))) continue;
+      if (isIgnoredEntry(active, ignoreBases, entry.name, false) || (excludes && isExcluded(displayOfFile(entry.name)))) continue;
       // The display path only for the files yielded: most entries of a tree are not Python.
-      if (isPythonFile(absPath, entry.name)) yield { file: { absPath, path: displayPath(options.cwd, absPath) } };
+      if (isPythonFile(absPath, entry.name)) yield { file: { absPath, path: displayOfFile(entry.name) } };
     }
     // Symbolic links, FIFOs, sockets and devices are never followed or read in a walk.
   }
@@ -255,10 +263,30 @@ function ancestorIgnores(directory: string): IgnoreLayer[] {
   return [];
 }
 
+/** `path.relative` with `/` separators. */
+function relativeSlashed(from: string, to: string): string {
+  return path.relative(from, to).split(path.sep).join("/");
+}
+
+/**
+ * `isIgnored` for the entry `name` of a walked folder, given that folder's path relative to each
+ * layer's base. Every base is the folder or one of its ancestors, so the entry is inside each one
+ * and its relative path is the folder's plus its name.
+ */
+function isIgnoredEntry(layers: IgnoreLayer[], folderRelatives: readonly string[], name: string, isDirectory: boolean): boolean {
+  for (let i = 0; i < layers.length; i++) {
+    const folder = folderRelatives[i]!;
+    const relative = folder ? `${folder}/${name}` : name;
+    if (layers[i]!.rules.ignores(isDirectory ? relative + "/" : relative)) return true;
+  }
+  return false;
+}
+
 function isIgnored(layers: IgnoreLayer[], absPath: string, isDirectory: boolean): boolean {
   for (const layer of layers) {
-    const relative = path.relative(layer.base, absPath).split(path.sep).join("/");
-    if (!relative || relative.startsWith("..")) continue;
+    const relative = relativeSlashed(layer.base, absPath);
+    // Outside the layer's folder (`..`, `../x`); a name that merely starts with dots (`..data`) is inside.
+    if (!relative || relative === ".." || relative.startsWith("../")) continue;
     if (layer.rules.ignores(isDirectory ? relative + "/" : relative)) return true;
   }
   return false;

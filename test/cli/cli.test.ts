@@ -116,15 +116,22 @@ test("directories are walked for Python files, honouring .gitignore and skipping
     "nested/.gitignore": "local.py\n",
     "nested/local.py": BIND,
     "nested/kept.py": BIND,
+    // A folder whose name starts with two dots is inside the tree: the root's rules hold there too.
+    "..data/x_pb2.py": BIND,
+    "..data/ok.py": BIND,
   });
   try {
     git(["init", "-q"], root);
     const run = runCli(["--json", "."], root);
     const paths = [...new Set((JSON.parse(run.stdout) as { findings: Array<{ path: string }> }).findings.map((f) => f.path))];
-    assert.deepEqual(paths, ["nested/kept.py", "src/app.py", "src/gui.pyw", "src/tool"]);
+    assert.deepEqual(paths, ["..data/ok.py", "nested/kept.py", "src/app.py", "src/gui.pyw", "src/tool"]);
+    // Paths are shown from the working directory, wherever the walk starts.
+    const fromSrc = runCli(["--json", "..", "app.py"], path.join(root, "src"));
+    const shown = [...new Set((JSON.parse(fromSrc.stdout) as { findings: Array<{ path: string }> }).findings.map((f) => f.path))];
+    assert.deepEqual(shown, ["../..data/ok.py", "../nested/kept.py", "app.py", "gui.pyw", "tool"]);
     const excluded = runCli(["--json", "--exclude", "src/*.pyw", "--exclude", "kept.py", "."], root);
     const left = [...new Set((JSON.parse(excluded.stdout) as { findings: Array<{ path: string }> }).findings.map((f) => f.path))];
-    assert.deepEqual(left, ["src/app.py", "src/tool"]);
+    assert.deepEqual(left, ["..data/ok.py", "src/app.py", "src/tool"]);
     // A file named on the command line is always read, ignored or not.
     const explicit = runCli(["--json", "generated/gen.py"], root);
     assert.equal((JSON.parse(explicit.stdout) as { findings: unknown[] }).findings.length, 1);
