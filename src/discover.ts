@@ -60,15 +60,18 @@ export async function* discover(paths: readonly string[], options: DiscoverOptio
     realFolders.set(folder, real);
     return real;
   };
-  const realPathOf = async (absPath: string): Promise<string> => {
-    if (named.has(absPath)) return realpath(absPath);
-    return path.join(realFolderOf(path.dirname(absPath)), path.basename(absPath));
+  // A walked file's real path is its folder's with its name appended (a walked path is normalised
+  // and has no trailing separator), in this turn. Only a file named on the command line is resolved,
+  // asynchronously.
+  const walkedRealPath = (absPath: string): string => {
+    const folder = realFolderOf(path.dirname(absPath));
+    return (folder.endsWith(path.sep) ? folder : folder + path.sep) + absPath.slice(absPath.lastIndexOf(path.sep) + 1);
   };
   for await (const item of discoverAll(paths, options)) {
     if ("file" in item) {
       let real: string;
       try {
-        real = await realPathOf(item.file.absPath);
+        real = named.has(item.file.absPath) ? await realpath(item.file.absPath) : walkedRealPath(item.file.absPath);
       } catch (error) {
         yield { error: { path: item.file.path, message: describeFsError(error) } };
         continue;
