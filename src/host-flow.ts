@@ -24,6 +24,7 @@
 // finds a host, never less: it only lets the engine skip parsing files whose targets are all
 // elsewhere (`"".join(...)`, `x == ""`, docstrings) — most Python files hold an empty string.
 import { IDENTIFIER, isGap, isNameCode, NAME_START, wholeWordOffsets, type LexedSource } from "./python-lexer.js";
+import { firstAtOrAfter, lastAtOrBefore } from "./sorted.js";
 
 /** Python keywords, as written (`IF` is a name): never names, so never followed. */
 const KEYWORDS = new Set(
@@ -522,15 +523,7 @@ export class HostFlow {
   /** The line holding `offset`; `from` is a line at or before it (offsets are asked in order). */
   private lineAt(offset: number, from: number): number {
     const starts = this.lineStarts;
-    if (offset < (starts[from] ?? 0)) from = 0;
-    let low = from;
-    let high = starts.length;
-    while (low < high - 1) {
-      const middle = (low + high) >>> 1;
-      if (starts[middle]! <= offset) low = middle;
-      else high = middle;
-    }
-    return low;
+    return lastAtOrBefore(starts, offset, offset < (starts[from] ?? 0) ? 0 : from);
   }
 }
 
@@ -539,16 +532,4 @@ function nextToken(bare: string, at: number): number {
   let i = at;
   for (let c = bare[i]; c === " " || c === "\t" || c === "\f" || c === "\r" || c === "\n" || c === "\\"; c = bare[++i]);
   return i;
-}
-
-/** The index of the first value >= `at` in a sorted array. */
-function firstAtOrAfter(sorted: readonly number[], at: number): number {
-  let low = 0;
-  let high = sorted.length;
-  while (low < high) {
-    const middle = (low + high) >>> 1;
-    if (sorted[middle]! < at) low = middle + 1;
-    else high = middle;
-  }
-  return low;
 }

@@ -3,6 +3,7 @@
 import type Parser from "tree-sitter";
 import type { Edit, SyntaxNode } from "./types.js";
 import { parsePython } from "./parse.js";
+import { lastAtOrBefore } from "./sorted.js";
 
 /**
  * A run of comment-only lines at least this long is parsed as blank lines. tree-sitter-python's
@@ -134,14 +135,8 @@ class LineIndex {
   }
 
   point(offset: number): Parser.Point {
-    let low = 0;
-    let high = this.starts.length - 1;
-    while (low < high) {
-      const middle = (low + high + 1) >> 1;
-      if (this.starts[middle]! <= offset) low = middle;
-      else high = middle - 1;
-    }
-    return { row: low, column: offset - this.starts[low]! };
+    const row = lastAtOrBefore(this.starts, offset);
+    return { row, column: offset - this.starts[row]! };
   }
 }
 
