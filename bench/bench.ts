@@ -1,12 +1,15 @@
 // `npm run bench [-- --quick]`: times a bindfix dry run against ast-grep with an equivalent rule,
 // Bandit -t B104 (when installed) and the Node read floor, alternating, several runs each, over the
 // installed Python's standard library and over all of it with site-packages; prints the table.
-// Options: --quick (2 runs), --runs N, --corpus stdlib|python, --generated, --bandit-all, --no-bandit.
+// Then the same dry run over 1, 2, 4 and 8 copies of the standard library, for the check that time
+// grows linearly with the number of files while memory stays flat.
+// Options: --quick (2 runs), --runs N, --corpus stdlib,python,scaling (any of them), --generated,
+// --bandit-all, --no-bandit.
 import { availableParallelism, cpus, loadavg, platform, release } from "node:os";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
-import { corpora, type Corpus } from "./corpus.js";
+import { corpora, replicatedCorpus, type Corpus } from "./corpus.js";
 import { hasScript, hasTime, run, timeToPrompt, versionOf, type Command, type Measurement } from "./measure.js";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
@@ -23,7 +26,7 @@ interface Options {
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { runs: 5, which: new Set(["stdlib", "python"]), generated: false, banditAll: false, bandit: true };
+  const options: Options = { runs: 5, which: new Set(["stdlib", "python", "scaling"]), generated: false, banditAll: false, bandit: true };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "--quick") options.runs = 2;
@@ -199,15 +202,60 @@ function startup(runs: number): string[] {
   ];
 }
 
+/** The scaling check: copies of the standard library, from one to about the whole Python's file count. */
+const SCALING_COPIES = [1, 2, 4, 8];
+/** Above this, the cost of each added copy is taken to grow with the tree: beyond these machines' noise. */
+const LINEAR_TOLERANCE = 1.25;
+
+/**
+ * The bindfix dry run over `copies` copies of `base`, alternating the sizes round by round. The
+ * target is judged on what each added copy costs: from ×4 to ×8 against from ×1 to ×4 (spans of
+ * several seconds each, so the noise of one run weighs little; ×1 alone also holds start-up).
+ */
+async function scaling(cache: string, base: Corpus, runs: number): Promise<{ lines: string[]; target: string }> {
+  const sized = await Promise.all(SCALING_COPIES.map((copies) => replicatedCorpus(cache, base, copies)));
+  const rusage = path.join(dist, "bench/rusage.js");
+  const measured = sized.map(() => [] as Measurement[]);
+  for (const corpus of sized) run({ argv: [node, path.join(dist, "bench/floor.js"), corpus.dir] }, rusage);
+  for (let round = 0; round < runs; round++) {
+    for (let k = 0; k < sized.length; k++) {
+      const i = (k + round) % sized.length;
+      process.stderr.write(`bench: scaling: round ${round + 1}/${runs}: ${sized[i]!.files} files\n`);
+      measured[i]!.push(run({ argv: [node, cli, sized[i]!.dir], node: true }, rusage));
+    }
+  }
+  const walls = measured.map((runsOf) => median(runsOf.map((m) => m.wall)));
+  const rss = measured.map((runsOf) => Math.max(...runsOf.map((m) => m.maxRssKiB ?? 0)));
+  const lines = [
+    `Scaling: the bindfix dry run over copies of the ${base.label.replace(/^Python [^ ]+ /, "")} (${base.files.toLocaleString("en-US")} files each), alternating`,
+    "",
+    "| copies | files | median wall | ms per 1,000 files | wall to ×1 | peak RSS | runs |",
+    "|---|---|---|---|---|---|---|",
+    ...sized.map((corpus, i) => {
+      const perThousand = (walls[i]! * 1e6) / corpus.files;
+      return `| ${SCALING_COPIES[i]} | ${corpus.files.toLocaleString("en-US")} | ${seconds(walls[i]!)} | ${Math.round(perThousand)} | ${(walls[i]! / walls[0]!).toFixed(2)} | ${rss[i] ? megabytes(rss[i]) : "n/a"} | ${measured[i]!.length} |`;
+    }),
+  ];
+  const at = (copies: number): number => walls[SCALING_COPIES.indexOf(copies)]!;
+  const first = (at(4) - at(1)) / 3;
+  const last = (at(8) - at(4)) / 4;
+  const growth = last / first;
+  const target = `scaling: each copy added from ×4 to ×8 costs ${seconds(last)}, from ×1 to ×4 ${seconds(first)}: ${growth.toFixed(2)} (time linear in the number of files, target <= ${LINEAR_TOLERANCE}: ${check(growth <= LINEAR_TOLERANCE)}); peak RSS ${megabytes(rss[0])} at ×1, ${megabytes(rss[rss.length - 1])} at ×8`;
+  return { lines, target };
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   const cache = path.join(repo, ".bench-cache/corpus");
   const load = loadavg()[0]!;
   const list = tools(options);
-  const found = await corpora(cache, { generated: options.generated, which: options.which });
+  // The scaling check copies the standard library, so it needs that corpus even when not measured alone.
+  const which = options.which.has("scaling") ? new Set([...options.which, "stdlib"]) : options.which;
+  const found = await corpora(cache, { generated: options.generated, which });
   const output: string[] = [...machine(), ""];
   const targets: string[] = [];
   for (const corpus of found) {
+    if (!options.which.has(corpus.name)) continue;
     const rows = measureCorpus(corpus, list, options.runs);
     const result = table(corpus, rows);
     output.push(...result.lines, "");
@@ -232,6 +280,12 @@ async function main(): Promise<void> {
         targets.push(`${corpus.name}: bindfix --interactive showed no prompt (nothing fixable?)`);
       }
     }
+  }
+  const stdlib = found.find((corpus) => corpus.name === "stdlib");
+  if (options.which.has("scaling") && stdlib) {
+    const scaled = await scaling(cache, stdlib, options.runs);
+    output.push(...scaled.lines, "");
+    targets.push(scaled.target);
   }
   output.push(...startup(options.runs * 2), "");
   output.push("Targets:", ...targets.map((line) => `- ${line}`), "", `Load average (1 min): ${load.toFixed(2)} at the start, ${loadavg()[0]!.toFixed(2)} at the end.`);

@@ -125,6 +125,29 @@ function generatedCorpus(cache: string, name: string, files: number, bytes: numb
   return { name, label, dir, files, bytes: made.bytes, lines: made.lines };
 }
 
+/**
+ * `copies` copies of a corpus side by side (`copy-1/`, `copy-2/`, ...), as hard links of its files:
+ * the same content at several sizes, for the benchmark's check that time grows linearly with files.
+ */
+export async function replicatedCorpus(cache: string, base: Corpus, copies: number): Promise<Corpus> {
+  const dir = path.join(cache, `${base.name}-x${copies}`);
+  const manifestPath = path.join(dir, ".bench-manifest.json");
+  const label = `${copies} × ${base.label}`;
+  const files = base.files * copies;
+  if (existsSync(manifestPath)) {
+    const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as Manifest;
+    if (manifest.files === files && manifest.sources[0] === base.dir) return { name: `${base.name}-x${copies}`, label, dir, files, bytes: manifest.bytes, lines: manifest.lines };
+  }
+  const baseFiles = await pythonFiles([base.dir]);
+  mirror(
+    dir,
+    Array.from({ length: copies }, (_, i) => ({ folder: `copy-${i + 1}`, root: base.dir, files: baseFiles })),
+  );
+  const made = { bytes: base.bytes * copies, lines: base.lines * copies };
+  writeFileSync(manifestPath, JSON.stringify({ sources: [base.dir], files: baseFiles.length * copies, ...made, label } satisfies Manifest, null, 2));
+  return { name: `${base.name}-x${copies}`, label, dir, files: baseFiles.length * copies, ...made };
+}
+
 /** The issue's reference sizes: CPython's standard library, and a Python with its site-packages. */
 const STDLIB_SIZE = { files: 1790, bytes: 35_000_000 };
 const WHOLE_SIZE = { files: 13_000, bytes: 160_000_000 };
