@@ -3,6 +3,7 @@
 import type { SyntaxNode } from "../types.js";
 import type { LineEnding } from "../source.js";
 import { allBindings, type NameIndex } from "./names.js";
+import { wholeWordOffsets } from "../python-lexer.js";
 
 export interface ModuleImports {
   /** Local name → what it refers to: `socket`, `http.server.HTTPServer`, `uvicorn`. */
@@ -114,16 +115,19 @@ function isRebound(root: SyntaxNode, names: NameIndex, text: string, name: strin
  * writes the name with something else after or before it.
  */
 function mayBeBound(root: SyntaxNode, text: string, name: string): boolean {
-  const word = new RegExp(`(?<![\\w\u0080-\uffff.])${name}(?![\\w\u0080-\uffff])`, "g");
-  for (let match = word.exec(text); match; match = word.exec(text)) {
-    const after = /^[ \t]*(.?)/.exec(text.slice(match.index + name.length, match.index + name.length + 64))![1];
-    const lineStart = Math.max(text.lastIndexOf("\n", match.index), text.lastIndexOf("\r", match.index)) + 1;
-    const before = text.slice(lineStart, match.index);
+  // The word is searched for as a literal, the dot before it checked by hand (see `wholeWordOffsets`).
+  for (const at of wholeWordOffsets(text, name)) {
+    if (text[at - 1] === ".") continue;
+    const after = /^[ \t]*(.?)/.exec(text.slice(at + name.length, at + name.length + 64))![1];
+    // Back to the line's start by hand: `lastIndexOf("\r")` would search a file without one whole.
+    let lineStart = at;
+    while (lineStart > 0 && text[lineStart - 1] !== "\n" && text[lineStart - 1] !== "\r") lineStart--;
+    const before = text.slice(lineStart, at);
     // `os.environ` uses the name; `import os.path` binds it (to `os`, but an alias may be rebound so).
     if (after === "." && !/\bimport\b/.test(before)) continue;
-    if (PLAIN_IMPORT_BEFORE.test(before) && /^(?:[ \t]*(?:[,;#\r\n]|$))/.test(text.slice(match.index + name.length, match.index + name.length + 2))) continue;
+    if (PLAIN_IMPORT_BEFORE.test(before) && /^(?:[ \t]*(?:[,;#\r\n]|$))/.test(text.slice(at + name.length, at + name.length + 2))) continue;
     if (/^[ \t]*from[ \t]+$/.test(before)) continue;
-    if (!isBindable(root.descendantForIndex(match.index, match.index + name.length))) continue;
+    if (!isBindable(root.descendantForIndex(at, at + name.length))) continue;
     return true;
   }
   return false;
