@@ -132,20 +132,21 @@ function generatedCorpus(cache: string, name: string, files: number, bytes: numb
 export async function replicatedCorpus(cache: string, base: Corpus, copies: number): Promise<Corpus> {
   const dir = path.join(cache, `${base.name}-x${copies}`);
   const manifestPath = path.join(dir, ".bench-manifest.json");
-  const label = `${copies} × ${base.label}`;
-  const files = base.files * copies;
+  const corpus = { name: `${base.name}-x${copies}`, label: `${copies} × ${base.label}`, dir, files: base.files * copies, bytes: base.bytes * copies, lines: base.lines * copies };
+  // Reused while it copies the same base (the real standard library, or a generated one) as often.
   if (existsSync(manifestPath)) {
     const manifest = JSON.parse(readFileSync(manifestPath, "utf8")) as Manifest;
-    if (manifest.files === files && manifest.sources[0] === base.dir) return { name: `${base.name}-x${copies}`, label, dir, files, bytes: manifest.bytes, lines: manifest.lines };
+    if (manifest.files === corpus.files && manifest.sources[0] === base.dir) return corpus;
   }
   const baseFiles = await pythonFiles([base.dir]);
   mirror(
     dir,
     Array.from({ length: copies }, (_, i) => ({ folder: `copy-${i + 1}`, root: base.dir, files: baseFiles })),
   );
-  const made = { bytes: base.bytes * copies, lines: base.lines * copies };
-  writeFileSync(manifestPath, JSON.stringify({ sources: [base.dir], files: baseFiles.length * copies, ...made, label } satisfies Manifest, null, 2));
-  return { name: `${base.name}-x${copies}`, label, dir, files: baseFiles.length * copies, ...made };
+  corpus.files = baseFiles.length * copies;
+  const { files, bytes, lines, label } = corpus;
+  writeFileSync(manifestPath, JSON.stringify({ sources: [base.dir], files, bytes, lines, label } satisfies Manifest, null, 2));
+  return corpus;
 }
 
 /** The issue's reference sizes: CPython's standard library, and a Python with its site-packages. */
