@@ -68,7 +68,8 @@ function tools(options: Options): Tool[] {
       },
     },
     {
-      // The default is one thread below three cores; this row shows what a pool of two would do.
+      // On two cores the default is one thread, or this thread and one worker sharing the files from
+      // 4,096 files up; this row shows two workers beside a thread that only walks (three cores' way).
       name: "bindfix dry run, 2 worker threads",
       command: (corpus) => ({ argv: [node, cli, corpus.dir], env: { BINDFIX_STATS: "1", BINDFIX_WORKERS: "2" }, node: true }),
       parsed: (stderr) => {
@@ -221,13 +222,14 @@ async function scaling(cache: string, base: Corpus, runs: number): Promise<{ lin
     for (let k = 0; k < sized.length; k++) {
       const i = (k + round) % sized.length;
       process.stderr.write(`bench: scaling: round ${round + 1}/${runs}: ${sized[i]!.files} files\n`);
-      measured[i]!.push(run({ argv: [node, cli, sized[i]!.dir], node: true }, rusage));
+      // One thread at every size: the default would switch to two threads between ×2 and ×4.
+      measured[i]!.push(run({ argv: [node, cli, sized[i]!.dir], env: { BINDFIX_WORKERS: "0" }, node: true }, rusage));
     }
   }
   const walls = measured.map((runsOf) => median(runsOf.map((m) => m.wall)));
   const rss = measured.map((runsOf) => Math.max(...runsOf.map((m) => m.maxRssKiB ?? 0)));
   const lines = [
-    `Scaling: the bindfix dry run over copies of the ${base.label.replace(/^Python [^ ]+ /, "")} (${base.files.toLocaleString("en-US")} files each), alternating`,
+    `Scaling: the bindfix dry run in one thread (BINDFIX_WORKERS=0) over copies of the ${base.label.replace(/^Python [^ ]+ /, "")} (${base.files.toLocaleString("en-US")} files each), alternating`,
     "",
     "| copies | files | median wall | ms per 1,000 files | wall to ×1 | peak RSS | runs |",
     "|---|---|---|---|---|---|---|",

@@ -7,7 +7,7 @@ import type { FileError } from "./types.js";
 import { discover, type DiscoveredFile, type Discovery } from "./discover.js";
 import { readSource, scanPaths, scanSource, type FileOutcome, type RunOptions, type ScannedSource } from "./run.js";
 import { writeIfUnchanged } from "./write.js";
-import { settleScanned, type FileResult, type SettleMode, type WorkerReply, type WorkerRequest, type WorkerSetup } from "./worker.js";
+import { settleDiscovered, settleScanned, type FileResult, type SettleMode, type WorkerReply, type WorkerRequest, type WorkerSetup } from "./worker.js";
 import { Progress, progressWanted } from "./progress.js";
 import { releaseTrees, treesAwaitRelease } from "./parse.js";
 import { transformById } from "../transforms/index.js";
@@ -25,6 +25,15 @@ export interface SettleOptions extends RunOptions, SettleMode {
 
 /** Below this many files the pool's start-up (each worker loads the parser) costs more than it saves. */
 const POOL_MIN_FILES = 256;
+/**
+ * With one worker (two cores) this thread scans too, and the pair gains only over large trees:
+ * over the whole installed Python (13,353 files) 12%, over the standard library (1,790) nothing.
+ */
+const SHARED_MIN_FILES = 4096;
+/** With one worker, this thread takes a batch itself once the worker has this many still to finish. */
+const SHARED_BACKLOG = 2;
+/** Settled batches held behind one still being scanned before this thread waits for it. */
+const MAX_HELD_BATCHES = 64;
 /** Files per message: large enough to amortise a round trip, small enough to balance the workers. */
 const BATCH_SIZE = 16;
 /** Batches in flight per worker: keeps every worker busy while bounding what waits to be printed. */
@@ -36,7 +45,7 @@ const WINDOW_PER_WORKER = 4;
  */
 export async function* settlePaths(options: SettleOptions): AsyncGenerator<SettledItem> {
   const started = performance.now();
-  const stats: RunStats = { files: 0, parsed: 0, workers: 0, found: 0, discovering: true };
+  const stats: RunStats = { files: 0, parsed: 0, workers: 0, batchesHere: 0, found: 0, discovering: true };
   const progress = options.progress !== undefined ? (options.progress ?? undefined) : newProgress(options);
   const discovery = discover(options.paths, { cwd: options.cwd, exclude: options.exclude });
   const head: Discovery[] = [];
@@ -44,7 +53,8 @@ export async function* settlePaths(options: SettleOptions): AsyncGenerator<Settl
   const workers = poolSize(options);
   // BINDFIX_WORKERS (for tests and the benchmark) sets the pool size, and uses it whatever the tree's size.
   if (workers > 0 && !process.env.BINDFIX_WORKERS) {
-    while (head.length < POOL_MIN_FILES) {
+    const minFiles = workers === 1 ? SHARED_MIN_FILES : POOL_MIN_FILES;
+    while (head.length < minFiles) {
       const next = await discovery.next();
       if (next.done) {
         exhausted = true;
@@ -86,8 +96,8 @@ export async function* settlePaths(options: SettleOptions): AsyncGenerator<Settl
     progress?.clear();
     await discovery.return(undefined);
     if (process.env.BINDFIX_STATS === "1") {
-      const { files, parsed, workers: threads } = stats;
-      const line = { files, parsed, workers: threads, ms: Math.round(performance.now() - started), maxRssKiB: process.resourceUsage().maxRSS };
+      const { files, parsed, workers: threads, batchesHere } = stats;
+      const line = { files, parsed, workers: threads, batchesHere, ms: Math.round(performance.now() - started), maxRssKiB: process.resourceUsage().maxRSS };
       process.stderr.write(`bindfix-stats ${JSON.stringify(line)}\n`);
     }
   }
@@ -103,24 +113,25 @@ interface RunStats {
   files: number;
   parsed: number;
   workers: number;
+  /** Batches the pooled runner scanned in this thread (with one worker, this thread shares the work). */
+  batchesHere: number;
   /** Files (and discovery errors) found so far by the pooled runner. */
   found: number;
   discovering: boolean;
 }
 
 /**
- * Workers for this run: none (run in this thread) with fewer than three cores, when a test pauses
- * between files, or when a transform is not a registered one (workers can only load those by id).
+ * Workers for this run: none (run in this thread) on one core, when a test pauses between files, or
+ * when a transform is not a registered one (workers can only load those by id).
  */
 function poolSize(options: SettleOptions): number {
   if (process.env.BINDFIX_TEST_PAUSE_MS) return 0;
   if (!options.transforms.every((transform) => transformById(transform.id) === transform)) return 0;
   const forced = process.env.BINDFIX_WORKERS;
   if (forced) return Math.max(0, Math.floor(Number(forced)) || 0);
-  // This thread walks the tree and prints while the workers scan: it keeps a core of its own. With
-  // two cores, one worker beside it gains nothing (measured by `npm run bench`), so none is started.
-  const workers = availableParallelism() - 1;
-  return workers >= 2 ? workers : 0;
+  // With three cores or more, this thread walks the tree and prints while the workers scan: it
+  // keeps a core of its own. With two, it scans beside one worker (see `pooled`).
+  return Math.max(0, availableParallelism() - 1);
 }
 
 async function* inThread(options: SettleOptions, discovered?: readonly Discovery[]): AsyncGenerator<FileResult> {
@@ -184,17 +195,35 @@ async function* pooled(
   const slots: Slot[] = [];
   let batch: DiscoveredFile[] = [];
   let found = 0;
+  let pending = 0;
   const push = (results: Promise<FileResult[]>): void => {
     const slot: Slot = { done: false, results };
+    pending++;
     results.then(
-      () => (slot.done = true),
-      () => (slot.done = true),
+      () => ((slot.done = true), pending--),
+      () => ((slot.done = true), pending--),
     );
     slots.push(slot);
   };
-  const flush = (): void => {
-    if (batch.length > 0) push(pool.run(batch));
+  // With a single worker this thread has a core's worth of time left over from walking, so it scans
+  // a batch itself whenever the worker is behind: the two split the tree by how fast each goes.
+  const shared = size === 1;
+  const job = { transforms: options.transforms, rewrite: options.rewrite, mode: { write: options.write, interactive: options.interactive } };
+  const flush = async (): Promise<void> => {
+    const files = batch;
     batch = [];
+    if (files.length === 0) return;
+    if (!shared || pool.backlog() < SHARED_BACKLOG) {
+      push(pool.run(files));
+      return;
+    }
+    stats.batchesHere++;
+    const results: FileResult[] = [];
+    for (const file of files) {
+      results.push(settleDiscovered(file, job));
+      if (treesAwaitRelease()) await releaseTrees();
+    }
+    push(Promise.resolve(results));
   };
   async function* all(): AsyncGenerator<Discovery> {
     yield* head;
@@ -205,17 +234,18 @@ async function* pooled(
       stats.found = ++found;
       if ("error" in item) {
         // A discovery error keeps its place among the files.
-        flush();
+        await flush();
         push(Promise.resolve([{ kind: "error", error: item.error }]));
       } else {
         batch.push(item.file);
-        if (batch.length >= BATCH_SIZE) flush();
+        if (batch.length >= BATCH_SIZE) await flush();
       }
-      while (slots.length > 0 && (slots[0]!.done || slots.length >= size * WINDOW_PER_WORKER)) {
+      // Waits for the first batch only when enough are in flight, or settled ones pile up behind it.
+      while (slots.length > 0 && (slots[0]!.done || pending >= size * WINDOW_PER_WORKER || slots.length >= MAX_HELD_BATCHES)) {
         yield* await slots.shift()!.results;
       }
     }
-    flush();
+    await flush();
     stats.discovering = false;
     while (slots.length > 0) yield* await slots.shift()!.results;
   } finally {
@@ -223,7 +253,11 @@ async function* pooled(
   }
 }
 
-/** A fixed set of worker threads, each settling one batch of files at a time. */
+/**
+ * A fixed set of worker threads, each settling one batch of files at a time. Several workers get
+ * their next batch as each replies, which balances them. A single one gets every batch at once
+ * and queues them itself: its replies wait while this thread scans, and it must not wait on them.
+ */
 class WorkerPool {
   private readonly idle: Worker[] = [];
   private readonly all: Worker[] = [];
@@ -231,14 +265,17 @@ class WorkerPool {
   private readonly waiting = new Map<number, { resolve: (results: FileResult[]) => void; reject: (error: Error) => void }>();
   private nextId = 0;
   private failure: Error | undefined;
+  /** Batches the workers have finished, counted by them: read without waiting for their replies. */
+  private readonly finished = new Int32Array(new SharedArrayBuffer(4));
 
   constructor(size: number, setup: WorkerSetup) {
     for (let i = 0; i < size; i++) {
-      const worker = new Worker(new URL("./worker.js", import.meta.url), { workerData: setup, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+      const workerData: WorkerSetup = { ...setup, finished: this.finished };
+      const worker = new Worker(new URL("./worker.js", import.meta.url), { workerData, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
       worker.on("message", (reply: WorkerReply) => {
         this.waiting.get(reply.id)?.resolve(reply.results);
         this.waiting.delete(reply.id);
-        this.dispatch(worker);
+        if (size > 1) this.dispatch(worker);
       });
       worker.on("error", (error) => this.fail(error));
       worker.on("exit", (code) => {
@@ -249,11 +286,20 @@ class WorkerPool {
     }
   }
 
+  /** Batches handed to the workers that they have not finished yet. */
+  backlog(): number {
+    return this.nextId - Atomics.load(this.finished, 0);
+  }
+
   run(files: DiscoveredFile[]): Promise<FileResult[]> {
     return new Promise((resolve, reject) => {
       if (this.failure) return reject(this.failure);
       const id = this.nextId++;
       this.waiting.set(id, { resolve, reject });
+      if (this.all.length === 1) {
+        this.all[0]!.postMessage({ id, files } satisfies WorkerRequest);
+        return;
+      }
       this.queue.push({ id, files });
       const worker = this.idle.pop();
       if (worker) this.dispatch(worker);

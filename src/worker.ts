@@ -69,6 +69,8 @@ export interface WorkerSetup {
   transformIds: string[];
   rewrite: RewriteOptions;
   mode: SettleMode;
+  /** Shared with the pool: each worker adds one per batch finished, before it replies. */
+  finished?: Int32Array;
 }
 
 export interface WorkerRequest {
@@ -88,15 +90,28 @@ function serveBatches(setup: WorkerSetup): void {
     rewrite: setup.rewrite,
     mode: setup.mode,
   };
-  // The pool sends a worker its next batch only after this one's reply, so batches never overlap.
-  parentPort!.on("message", async (request: WorkerRequest) => {
-    const results: FileResult[] = [];
-    for (const file of request.files) {
-      const result = settleDiscovered(file, job);
-      results.push(result.kind === "review" ? { kind: "review", file: result.file } : result);
-      if (treesAwaitRelease()) await releaseTrees();
+  // Batches are settled one after another, in the order they came, whether the pool sends the next
+  // after a reply or (to a single worker) all at once: a batch waiting for trees to be released
+  // never lets the next one start.
+  const queue: WorkerRequest[] = [];
+  let settling = false;
+  const settleQueued = async (): Promise<void> => {
+    settling = true;
+    for (let request = queue.shift(); request; request = queue.shift()) {
+      const results: FileResult[] = [];
+      for (const file of request.files) {
+        const result = settleDiscovered(file, job);
+        results.push(result.kind === "review" ? { kind: "review", file: result.file } : result);
+        if (treesAwaitRelease()) await releaseTrees();
+      }
+      if (setup.finished) Atomics.add(setup.finished, 0, 1);
+      parentPort!.postMessage({ id: request.id, results } satisfies WorkerReply);
     }
-    parentPort!.postMessage({ id: request.id, results } satisfies WorkerReply);
+    settling = false;
+  };
+  parentPort!.on("message", (request: WorkerRequest) => {
+    queue.push(request);
+    if (!settling) void settleQueued();
   });
 }
 

@@ -33,7 +33,11 @@ function snapshot(root: string): Map<string, string> {
 }
 
 const inThread = { BINDFIX_WORKERS: "0" };
-const onWorkers = { BINDFIX_WORKERS: "3" };
+/** Three workers while this thread walks; and one worker beside this thread, both scanning (two cores). */
+const pools = [
+  { name: "three workers", env: { BINDFIX_WORKERS: "3" } },
+  { name: "one worker sharing with this thread", env: { BINDFIX_WORKERS: "1" } },
+];
 
 function assertSameRun(one: CliRun, pool: CliRun): void {
   assert.equal(pool.status, one.status);
@@ -41,41 +45,59 @@ function assertSameRun(one: CliRun, pool: CliRun): void {
   assert.equal(pool.stderr, one.stderr);
 }
 
-test("a dry run prints the same patch, errors and summary on workers as in one thread", () => {
+for (const { name, env: onWorkers } of pools) {
+  test(`a dry run prints the same patch, errors and summary on ${name} as in one thread`, () => {
+    const root = bigTree();
+    try {
+      const one = runCli(["."], root, { env: inThread });
+      const pool = runCli(["."], root, { env: onWorkers });
+      assert.equal(one.status, 2, one.stderr);
+      assert.match(one.stdout, /^diff --git a\//);
+      assertSameRun(one, pool);
+    } finally {
+      removeTree(root);
+    }
+  });
+
+  test(`--json reports the same findings on ${name} as in one thread`, () => {
+    const root = bigTree();
+    try {
+      assertSameRun(runCli(["--json", "."], root, { env: inThread }), runCli(["--json", "."], root, { env: onWorkers }));
+    } finally {
+      removeTree(root);
+    }
+  });
+
+  test(`--write writes the same bytes from ${name} as from one thread`, () => {
+    const one = bigTree();
+    const pool = copyTree(one);
+    try {
+      const before = snapshot(one);
+      const oneRun = runCli(["--write", "--json", "."], one, { env: inThread });
+      const poolRun = runCli(["--write", "--json", "."], pool, { env: onWorkers });
+      assertSameRun(oneRun, poolRun);
+      const after = snapshot(one);
+      assert.notDeepEqual(after, before, "nothing was written");
+      assert.deepEqual(snapshot(pool), after);
+    } finally {
+      removeTree(one);
+      removeTree(pool);
+    }
+  });
+}
+
+test("with one worker, this thread and the worker each scan some of the batches", () => {
   const root = bigTree();
   try {
-    const one = runCli(["."], root, { env: inThread });
-    const pool = runCli(["."], root, { env: onWorkers });
-    assert.equal(one.status, 2, one.stderr);
-    assert.match(one.stdout, /^diff --git a\//);
-    assertSameRun(one, pool);
+    const run = runCli(["."], root, { env: { BINDFIX_WORKERS: "1", BINDFIX_STATS: "1" } });
+    const line = run.stderr.split("\n").find((text) => text.startsWith("bindfix-stats "));
+    assert.ok(line, run.stderr);
+    const stats = JSON.parse(line.slice("bindfix-stats ".length)) as { files: number; workers: number; batchesHere: number };
+    // 16 files a batch: the first two always go to the worker, which is still starting when the third is ready.
+    const batches = Math.ceil(stats.files / 16);
+    assert.equal(stats.workers, 1);
+    assert.ok(stats.batchesHere > 0 && stats.batchesHere < batches, `${stats.batchesHere} of ${batches} batches scanned here`);
   } finally {
     removeTree(root);
-  }
-});
-
-test("--json reports the same findings on workers as in one thread", () => {
-  const root = bigTree();
-  try {
-    assertSameRun(runCli(["--json", "."], root, { env: inThread }), runCli(["--json", "."], root, { env: onWorkers }));
-  } finally {
-    removeTree(root);
-  }
-});
-
-test("--write writes the same bytes from workers as from one thread", () => {
-  const one = bigTree();
-  const pool = copyTree(one);
-  try {
-    const before = snapshot(one);
-    const oneRun = runCli(["--write", "--json", "."], one, { env: inThread });
-    const poolRun = runCli(["--write", "--json", "."], pool, { env: onWorkers });
-    assertSameRun(oneRun, poolRun);
-    const after = snapshot(one);
-    assert.notDeepEqual(after, before, "nothing was written");
-    assert.deepEqual(snapshot(pool), after);
-  } finally {
-    removeTree(one);
-    removeTree(pool);
   }
 });
