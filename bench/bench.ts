@@ -57,26 +57,26 @@ function bindfixStats(stderr: string): { files: number; parsed: number; workers:
   return line ? (JSON.parse(line.slice("bindfix-stats ".length)) as { files: number; parsed: number; workers: number }) : undefined;
 }
 
+/** A bindfix dry run row, with extra environment (`BINDFIX_WORKERS`); its files parsed from its stats line. */
+function bindfixRow(name: string, env: NodeJS.ProcessEnv = {}): Tool {
+  return {
+    name,
+    command: (corpus) => ({ argv: [node, cli, corpus.dir], env: { BINDFIX_STATS: "1", ...env }, node: true }),
+    parsed: (stderr) => {
+      const stats = bindfixStats(stderr);
+      return stats ? `${stats.parsed.toLocaleString("en-US")} / ${stats.files.toLocaleString("en-US")}` : "?";
+    },
+  };
+}
+
 function tools(options: Options): Tool[] {
   const list: Tool[] = [
-    {
-      name: "bindfix dry run",
-      command: (corpus) => ({ argv: [node, cli, corpus.dir], env: { BINDFIX_STATS: "1" }, node: true }),
-      parsed: (stderr) => {
-        const stats = bindfixStats(stderr);
-        return stats ? `${stats.parsed.toLocaleString("en-US")} / ${stats.files.toLocaleString("en-US")}` : "?";
-      },
-    },
-    {
-      // On two cores the default is one thread, or this thread and one worker sharing the files from
-      // 4,096 files up; this row shows two workers beside a thread that only walks (three cores' way).
-      name: "bindfix dry run, 2 worker threads",
-      command: (corpus) => ({ argv: [node, cli, corpus.dir], env: { BINDFIX_STATS: "1", BINDFIX_WORKERS: "2" }, node: true }),
-      parsed: (stderr) => {
-        const stats = bindfixStats(stderr);
-        return stats ? `${stats.parsed.toLocaleString("en-US")} / ${stats.files.toLocaleString("en-US")}` : "?";
-      },
-    },
+    bindfixRow("bindfix dry run"),
+    // On two cores the default is one thread, or from 4,096 files this thread and one worker sharing
+    // the files: this row is one thread at any size. The next is two workers beside a thread that
+    // only walks, as with three cores.
+    bindfixRow("bindfix dry run, one thread", { BINDFIX_WORKERS: "0" }),
+    bindfixRow("bindfix dry run, 2 worker threads", { BINDFIX_WORKERS: "2" }),
     {
       name: "Node read floor (read + 1 regex)",
       command: (corpus) => ({ argv: [node, path.join(dist, "bench/floor.js"), corpus.dir], node: true }),
