@@ -1,6 +1,7 @@
 // Runs the per-file pipeline over paths and yields each file's settled result in path order: in this
-// thread for small trees, on a pool of worker threads for large ones, with a bounded window of
-// batches in flight so memory does not grow with the repository. Writes stay in this thread.
+// thread for small trees; for large ones on a pool of worker threads while this thread walks, or,
+// with two cores, on one worker and this thread sharing the batches. A bounded window of batches
+// is in flight, so memory does not grow with the repository. Writes stay in this thread.
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { FileError } from "./types.js";
@@ -26,8 +27,9 @@ export interface SettleOptions extends RunOptions, SettleMode {
 /** Below this many files the pool's start-up (each worker loads the parser) costs more than it saves. */
 const POOL_MIN_FILES = 256;
 /**
- * With one worker (two cores) this thread scans too, and the pair gains only over large trees:
- * over the whole installed Python (13,353 files) 12%, over the standard library (1,790) nothing.
+ * With one worker (two cores) this thread scans too. The pair pays for its second isolate only over
+ * large trees: the whole installed Python (13,353 files) in 0.86 of one thread's time, the standard
+ * library (1,790) in 0.95, for 35 MB more either way (`npm run bench`, README "Performance").
  */
 const SHARED_MIN_FILES = 4096;
 /** With one worker, this thread takes a batch itself once the worker has this many still to finish. */
