@@ -36,6 +36,12 @@ const SHARED_MIN_FILES = 4096;
 const SHARED_BACKLOG = 2;
 /** Settled batches held behind one still being scanned before this thread waits for it. */
 const MAX_HELD_BATCHES = 64;
+/**
+ * How long this thread scans before it lets the event loop run. Scanning yields only promises that
+ * are already settled, and a signal's handler (Ctrl-C) runs only in a turn of the loop: without
+ * these turns a run in one thread would finish the whole tree before it heard a Ctrl-C.
+ */
+const TURN_EVERY_MS = 50;
 /** Files per message: large enough to amortise a round trip, small enough to balance the workers. */
 const BATCH_SIZE = 16;
 /** Batches in flight per worker: keeps every worker busy while bounding what waits to be printed. */
@@ -137,10 +143,27 @@ function poolSize(options: SettleOptions): number {
 }
 
 async function* inThread(options: SettleOptions, discovered?: readonly Discovery[]): AsyncGenerator<FileResult> {
+  const turns = eventLoopTurns();
   for await (const result of scanPaths(options, discovered)) {
     yield "error" in result ? { kind: "error", error: result.error } : settleScanned(result, options);
-    if (treesAwaitRelease()) await releaseTrees();
+    await afterFile(turns);
   }
+}
+
+/** A function that lets the event loop run once `TURN_EVERY_MS` have passed since it last did. */
+function eventLoopTurns(): () => Promise<void> {
+  let last = performance.now();
+  return async () => {
+    if (performance.now() - last < TURN_EVERY_MS) return;
+    await new Promise((resolve) => setImmediate(resolve));
+    last = performance.now();
+  };
+}
+
+/** After each file scanned in this thread: the dead trees released when due (a turn of the loop too), else a turn when due. */
+async function afterFile(turn: () => Promise<void>): Promise<void> {
+  if (treesAwaitRelease()) await releaseTrees();
+  else await turn();
 }
 
 /** Turns a file's result into what the caller sees: the deferred write made, a review's file scanned here. */
@@ -210,6 +233,7 @@ async function* pooled(
   // With a single worker this thread has a core's worth of time left over from walking, so it scans
   // a batch itself whenever the worker is behind: the two split the tree by how fast each goes.
   const shared = size === 1;
+  const turns = eventLoopTurns();
   const job = { transforms: options.transforms, rewrite: options.rewrite, mode: { write: options.write, interactive: options.interactive } };
   const flush = async (): Promise<void> => {
     const files = batch;
@@ -223,7 +247,7 @@ async function* pooled(
     const results: FileResult[] = [];
     for (const file of files) {
       results.push(settleDiscovered(file, job));
-      if (treesAwaitRelease()) await releaseTrees();
+      await afterFile(turns);
     }
     push(Promise.resolve(results));
   };

@@ -46,22 +46,48 @@ for (const [signal, status] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
   });
 }
 
-test("SIGKILL at an arbitrary moment of a pooled --write never leaves a half-written file", async () => {
-  const files = names(600);
-  const root = tempTree(Object.fromEntries(files.map((name) => [name, BIND])));
-  try {
-    const running = startCli(["--write", "."], root, { BINDFIX_WORKERS: "2" });
-    await waitFor(() => readFileSync(path.join(root, files[0]!), "utf8") === FIXED, "the first file to be written");
-    running.kill("SIGKILL");
-    const run = await running.exited;
-    assert.equal(run.timedOut, false);
-    // Killed or already done: either way no file may be partial. (A temporary file may remain after
-    // SIGKILL: nothing can clean up after that; it never replaces the original.)
-    assertWholeFiles(root, files);
-  } finally {
-    removeTree(root);
-  }
-});
+// Without the test pause the scan never waits on anything: Ctrl-C is heard only because it lets the
+// event loop run every few tens of milliseconds. In one thread, and with one worker sharing the files.
+for (const workers of ["0", "1"]) {
+  test(`SIGINT stops a long --write at once (BINDFIX_WORKERS=${workers}, no pause between files)`, async () => {
+    const files = Array.from({ length: 2000 }, (_, i) => `f${String(i).padStart(4, "0")}.py`);
+    const root = tempTree(Object.fromEntries(files.map((name) => [name, BIND])));
+    try {
+      const running = startCli(["--write", "."], root, { BINDFIX_WORKERS: workers });
+      await waitFor(() => readFileSync(path.join(root, files[0]!), "utf8") === FIXED, "the first file to be written");
+      running.kill("SIGINT");
+      const run = await running.exited;
+      assert.equal(run.timedOut, false, "the run did not stop");
+      assert.equal(run.status, 130, run.stderr);
+      assert.match(run.stderr, /^bindfix: interrupted; every file is either unchanged or completely written$/m);
+      const fixed = assertWholeFiles(root, files);
+      assert.ok(fixed >= 1 && fixed < files.length / 2, `expected the run to stop early, got ${fixed} of ${files.length} fixed`);
+      assert.deepEqual(leftoverTemporaries(root), []);
+    } finally {
+      removeTree(root);
+    }
+  });
+}
+
+// Two workers beside a thread that walks, and one worker sharing the files with this thread.
+for (const workers of ["2", "1"]) {
+  test(`SIGKILL at an arbitrary moment of a pooled --write (BINDFIX_WORKERS=${workers}) never leaves a half-written file`, async () => {
+    const files = names(600);
+    const root = tempTree(Object.fromEntries(files.map((name) => [name, BIND])));
+    try {
+      const running = startCli(["--write", "."], root, { BINDFIX_WORKERS: workers });
+      await waitFor(() => readFileSync(path.join(root, files[0]!), "utf8") === FIXED, "the first file to be written");
+      running.kill("SIGKILL");
+      const run = await running.exited;
+      assert.equal(run.timedOut, false);
+      // Killed or already done: either way no file may be partial. (A temporary file may remain after
+      // SIGKILL: nothing can clean up after that; it never replaces the original.)
+      assertWholeFiles(root, files);
+    } finally {
+      removeTree(root);
+    }
+  });
+}
 
 
 const TWO = 'import socket\na = socket.socket()\na.bind(("0.0.0.0", 1))\nb = socket.socket()\nb.bind(("0.0.0.0", 2))\n';
