@@ -88,7 +88,8 @@ export async function* settlePaths(options: SettleOptions): AsyncGenerator<Settl
       stats.discovering = false;
       results = inThread(options, all);
     } else {
-      results = inThread(options);
+      // The files already taken from the walk to size the tree, then the rest: the tree is walked once.
+      results = inThread(options, headThenRest(head, discovery));
     }
     for await (const result of results) {
       const item = settle(result, options);
@@ -142,7 +143,13 @@ function poolSize(options: SettleOptions): number {
   return Math.max(0, availableParallelism() - 1);
 }
 
-async function* inThread(options: SettleOptions, discovered?: readonly Discovery[]): AsyncGenerator<FileResult> {
+/** The discoveries already taken from a walk, then the rest of it. */
+async function* headThenRest(head: readonly Discovery[], rest: AsyncGenerator<Discovery>): AsyncGenerator<Discovery> {
+  yield* head;
+  yield* rest;
+}
+
+async function* inThread(options: SettleOptions, discovered?: Iterable<Discovery> | AsyncIterable<Discovery>): AsyncGenerator<FileResult> {
   const turns = eventLoopTurns();
   for await (const result of scanPaths(options, discovered)) {
     yield "error" in result ? { kind: "error", error: result.error } : settleScanned(result, options);
@@ -251,12 +258,8 @@ async function* pooled(
     }
     push(Promise.resolve(results));
   };
-  async function* all(): AsyncGenerator<Discovery> {
-    yield* head;
-    yield* rest;
-  }
   try {
-    for await (const item of all()) {
+    for await (const item of headThenRest(head, rest)) {
       stats.found = ++found;
       if ("error" in item) {
         // A discovery error keeps its place among the files.

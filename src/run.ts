@@ -55,8 +55,8 @@ export function readSource(file: DiscoveredFile): { source: Source } | { error: 
 // between files of a --write run deterministically. Unset (always, outside tests) it costs nothing.
 const TEST_PAUSE_MS = Number(process.env.BINDFIX_TEST_PAUSE_MS ?? 0);
 
-/** Every discovered file (or those of `discovered`, a walk already made), read and scanned, in path order. */
-export async function* scanPaths(options: RunOptions, discovered?: Iterable<Discovery>): AsyncGenerator<ScanResult> {
+/** Every discovered file (or those of `discovered`, a walk made or begun), read and scanned, in path order. */
+export async function* scanPaths(options: RunOptions, discovered?: Iterable<Discovery> | AsyncIterable<Discovery>): AsyncGenerator<ScanResult> {
   for await (const item of discovered ?? discover(options.paths, { cwd: options.cwd, exclude: options.exclude })) {
     if (TEST_PAUSE_MS > 0) await new Promise((resolve) => setTimeout(resolve, TEST_PAUSE_MS));
     if ("error" in item) {
