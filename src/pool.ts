@@ -28,8 +28,8 @@ export interface SettleOptions extends RunOptions, SettleMode {
 const POOL_MIN_FILES = 256;
 /**
  * With one worker (two cores) this thread scans too. The pair pays for its second isolate only over
- * large trees: the whole installed Python (13,353 files) in 0.86 of one thread's time, the standard
- * library (1,790) in 0.95, for 35 MB more either way (`npm run bench`, README "Performance").
+ * large trees: the whole installed Python (13,353 files) in 0.80–0.86 of one thread's time, the
+ * standard library (1,790) in 0.95, for 35–38 MB more (`npm run bench`, README "Performance").
  */
 const SHARED_MIN_FILES = 4096;
 /** With one worker, this thread takes a batch itself once the worker has this many still to finish. */
