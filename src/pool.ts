@@ -8,7 +8,7 @@ import type { FileError } from "./types.js";
 import { discover, type DiscoveredFile, type Discovery } from "./discover.js";
 import { readSource, scanPaths, scanSource, type FileOutcome, type RunOptions, type ScannedSource } from "./run.js";
 import { writeIfUnchanged } from "./write.js";
-import { settleDiscovered, settleScanned, type FileResult, type SettleMode, type WorkerReply, type WorkerRequest, type WorkerSetup } from "./worker.js";
+import { CONTROL, STOP, settleDiscovered, settleScanned, type FileResult, type SettleMode, type WorkerReply, type WorkerRequest, type WorkerSetup } from "./worker.js";
 import { Progress, progressWanted } from "./progress.js";
 import { releaseTrees, treesAwaitRelease } from "./parse.js";
 import { transformById } from "../transforms/index.js";
@@ -37,11 +37,13 @@ const SHARED_BACKLOG = 2;
 /** Settled batches held behind one still being scanned before this thread waits for it. */
 const MAX_HELD_BATCHES = 64;
 /**
- * How long this thread scans before it lets the event loop run. Scanning yields only promises that
- * are already settled, and a signal's handler (Ctrl-C) runs only in a turn of the loop: without
- * these turns a run in one thread would finish the whole tree before it heard a Ctrl-C.
+ * How long this thread scans and writes before it lets the event loop run. Scanning yields only
+ * promises that are already settled, and a signal's handler (Ctrl-C) runs only in a turn of the
+ * loop: without these turns a run in one thread would finish the whole tree before it heard one.
  */
 const TURN_EVERY_MS = 50;
+/** How long a worker asked to stop may take to finish its file before it is terminated. */
+const STOP_GRACE_MS = 5000;
 /** Files per message: large enough to amortise a round trip, small enough to balance the workers. */
 const BATCH_SIZE = 16;
 /** Batches in flight per worker: keeps every worker busy while bounding what waits to be printed. */
@@ -91,8 +93,12 @@ export async function* settlePaths(options: SettleOptions): AsyncGenerator<Settl
       // The files already taken from the walk to size the tree, then the rest: the tree is walked once.
       results = inThread(options, headThenRest(head, discovery));
     }
+    const turn = eventLoopTurns();
     for await (const result of results) {
+      // Once a signal has stopped the writes, the files left are not scanned either.
+      if (options.stopped?.()) break;
       const item = settle(result, options);
+      await turn();
       if (!item) continue;
       stats.files++;
       if ("review" in item || ("outcome" in item && item.outcome.parsed)) stats.parsed++;
@@ -150,10 +156,9 @@ async function* headThenRest(head: readonly Discovery[], rest: AsyncGenerator<Di
 }
 
 async function* inThread(options: SettleOptions, discovered?: Iterable<Discovery> | AsyncIterable<Discovery>): AsyncGenerator<FileResult> {
-  const turns = eventLoopTurns();
   for await (const result of scanPaths(options, discovered)) {
     yield "error" in result ? { kind: "error", error: result.error } : settleScanned(result, options);
-    await afterFile(turns);
+    if (treesAwaitRelease()) await releaseTrees();
   }
 }
 
@@ -167,11 +172,7 @@ function eventLoopTurns(): () => Promise<void> {
   };
 }
 
-/** After each file scanned in this thread: the dead trees released when due (a turn of the loop too), else a turn when due. */
-async function afterFile(turn: () => Promise<void>): Promise<void> {
-  if (treesAwaitRelease()) await releaseTrees();
-  else await turn();
-}
+
 
 /** Turns a file's result into what the caller sees: the deferred write made, a review's file scanned here. */
 function settle(result: FileResult, options: SettleOptions): SettledItem | undefined {
@@ -240,7 +241,7 @@ async function* pooled(
   // With a single worker this thread has a core's worth of time left over from walking, so it scans
   // a batch itself whenever the worker is behind: the two split the tree by how fast each goes.
   const shared = size === 1;
-  const turns = eventLoopTurns();
+  const turn = eventLoopTurns();
   const job = { transforms: options.transforms, rewrite: options.rewrite, mode: { write: options.write, interactive: options.interactive } };
   const flush = async (): Promise<void> => {
     const files = batch;
@@ -254,7 +255,9 @@ async function* pooled(
     const results: FileResult[] = [];
     for (const file of files) {
       results.push(settleDiscovered(file, job));
-      await afterFile(turns);
+      // A batch scanned here yields nothing until its end: the loop gets its turns meanwhile too.
+      if (treesAwaitRelease()) await releaseTrees();
+      else await turn();
     }
     push(Promise.resolve(results));
   };
@@ -282,6 +285,18 @@ async function* pooled(
   }
 }
 
+/** Asks a worker to stop and waits for it to exit; terminates it if it has not within `STOP_GRACE_MS`. */
+function stopped(worker: Worker): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => void worker.terminate().then(() => resolve()), STOP_GRACE_MS);
+    worker.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    worker.postMessage(STOP);
+  });
+}
+
 /**
  * A fixed set of worker threads, each settling one batch of files at a time. Several workers get
  * their next batch as each replies, which balances them. A single one gets every batch at once
@@ -294,12 +309,13 @@ class WorkerPool {
   private readonly waiting = new Map<number, { resolve: (results: FileResult[]) => void; reject: (error: Error) => void }>();
   private nextId = 0;
   private failure: Error | undefined;
-  /** Batches the workers have finished, counted by them: read without waiting for their replies. */
-  private readonly finished = new Int32Array(new SharedArrayBuffer(4));
+  /** Shared with the workers (`CONTROL`): the batches they have finished, read without waiting for their replies, and the request to stop. */
+  private readonly exited = new Set<Worker>();
+  private readonly control = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
 
   constructor(size: number, setup: WorkerSetup) {
     for (let i = 0; i < size; i++) {
-      const workerData: WorkerSetup = { ...setup, finished: this.finished };
+      const workerData: WorkerSetup = { ...setup, control: this.control };
       const worker = new Worker(new URL("./worker.js", import.meta.url), { workerData, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
       worker.on("message", (reply: WorkerReply) => {
         this.waiting.get(reply.id)?.resolve(reply.results);
@@ -308,6 +324,7 @@ class WorkerPool {
       });
       worker.on("error", (error) => this.fail(error));
       worker.on("exit", (code) => {
+        this.exited.add(worker);
         if (code !== 0) this.fail(new Error(`a worker thread stopped (exit code ${code})`));
       });
       this.all.push(worker);
@@ -317,7 +334,7 @@ class WorkerPool {
 
   /** Batches handed to the workers that they have not finished yet. */
   backlog(): number {
-    return this.nextId - Atomics.load(this.finished, 0);
+    return this.nextId - Atomics.load(this.control, CONTROL.FINISHED);
   }
 
   run(files: DiscoveredFile[]): Promise<FileResult[]> {
@@ -335,10 +352,18 @@ class WorkerPool {
     });
   }
 
+  /**
+   * Stops the workers: each is asked to, and exits by itself once between two files (a worker
+   * terminated inside the parser's native code aborts the process: exit 134 for a Ctrl-C). One
+   * that has not exited within `STOP_GRACE_MS` is terminated.
+   */
   async close(): Promise<void> {
     this.failure ??= new Error("the worker pool is closed");
-    await Promise.all(this.all.map((worker) => worker.terminate()));
+    Atomics.store(this.control, CONTROL.STOPPING, 1);
+    const running = this.all.filter((worker) => !this.exited.has(worker));
+    await Promise.all(running.map((worker) => stopped(worker)));
   }
+
 
   private dispatch(worker: Worker): void {
     const request = this.queue.shift();

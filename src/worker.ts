@@ -69,9 +69,15 @@ export interface WorkerSetup {
   transformIds: string[];
   rewrite: RewriteOptions;
   mode: SettleMode;
-  /** Shared with the pool: each worker adds one per batch finished, before it replies. */
-  finished?: Int32Array;
+  /** Shared with the pool: at `FINISHED`, the batches the workers have finished; at `STOPPING`, 1 once they must stop. */
+  control?: Int32Array;
 }
+
+/** Where the pool's shared `control` counts finished batches, and where it asks the workers to stop. */
+export const CONTROL = { FINISHED: 0, STOPPING: 1 } as const;
+
+/** The message that asks an idle worker to stop (a busy one sees `CONTROL.STOPPING` between two files). */
+export const STOP = "bindfix-stop";
 
 export interface WorkerRequest {
   id: number;
@@ -95,21 +101,26 @@ function serveBatches(setup: WorkerSetup): void {
   // never lets the next one start.
   const queue: WorkerRequest[] = [];
   let settling = false;
+  // A worker terminated from outside while in the parser's native code aborts the whole process, so
+  // it stops itself when asked, between two files (where no native call is under way).
+  const stopping = (): boolean => !!setup.control && Atomics.load(setup.control, CONTROL.STOPPING) === 1;
   const settleQueued = async (): Promise<void> => {
     settling = true;
     for (let request = queue.shift(); request; request = queue.shift()) {
       const results: FileResult[] = [];
       for (const file of request.files) {
+        if (stopping()) process.exit(0);
         const result = settleDiscovered(file, job);
         results.push(result.kind === "review" ? { kind: "review", file: result.file } : result);
         if (treesAwaitRelease()) await releaseTrees();
       }
-      if (setup.finished) Atomics.add(setup.finished, 0, 1);
+      if (setup.control) Atomics.add(setup.control, CONTROL.FINISHED, 1);
       parentPort!.postMessage({ id: request.id, results } satisfies WorkerReply);
     }
     settling = false;
   };
-  parentPort!.on("message", (request: WorkerRequest) => {
+  parentPort!.on("message", (request: WorkerRequest | typeof STOP) => {
+    if (request === STOP) process.exit(0);
     queue.push(request);
     if (!settling) void settleQueued();
   });

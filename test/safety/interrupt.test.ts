@@ -23,49 +23,60 @@ function assertWholeFiles(root: string, files: string[]): number {
   return fixed;
 }
 
+/**
+ * A `--write` over `files` (each a fixable bind), sent `signal` as soon as the first is written; the
+ * tree is removed after `check` has looked at the run and the files.
+ */
+async function interruptAfterFirstWrite(
+  files: string[],
+  env: NodeJS.ProcessEnv,
+  signal: NodeJS.Signals,
+  check: (run: Awaited<ReturnType<typeof startCli>["exited"]>, root: string) => void,
+): Promise<void> {
+  const root = tempTree(Object.fromEntries(files.map((name) => [name, BIND])));
+  try {
+    const running = startCli(["--write", "."], root, env);
+    await waitFor(() => readFileSync(path.join(root, files[0]!), "utf8") === FIXED, "the first file to be written");
+    running.kill(signal);
+    check(await running.exited, root);
+  } finally {
+    removeTree(root);
+  }
+}
+
+/** What an interrupted `--write` must show: it stopped, said so, and left whole files and no temporaries. */
+function assertInterrupted(run: Awaited<ReturnType<typeof startCli>["exited"]>, root: string, files: string[], status: number): number {
+  assert.equal(run.timedOut, false, "the run did not stop");
+  assert.equal(run.status, status, run.stderr);
+  assert.match(run.stderr, /^bindfix: interrupted; every file is either unchanged or completely written$/m);
+  const fixed = assertWholeFiles(root, files);
+  assert.deepEqual(leftoverTemporaries(root), []);
+  return fixed;
+}
+
 for (const [signal, status] of [["SIGINT", 130], ["SIGTERM", 143]] as const) {
   test(`${signal} during --write: every file whole, no temporary files, exit ${status}`, async () => {
     const files = names(20);
-    const root = tempTree(Object.fromEntries(files.map((name) => [name, BIND])));
-    try {
-      // BINDFIX_TEST_PAUSE_MS (src/run.ts) pauses before each file, so the signal lands mid-run.
-      const running = startCli(["--write", "."], root, { BINDFIX_TEST_PAUSE_MS: "200" });
-      await waitFor(() => readFileSync(path.join(root, files[0]!), "utf8") === FIXED, "the first file to be written");
-      running.kill(signal);
-      const run = await running.exited;
-      assert.equal(run.timedOut, false, "the run did not stop");
-      assert.equal(run.status, status, run.stderr);
-      assert.match(run.stderr, /^bindfix: interrupted; every file is either unchanged or completely written$/m);
-      const fixed = assertWholeFiles(root, files);
+    // BINDFIX_TEST_PAUSE_MS (src/run.ts) pauses before each file, so the signal lands mid-run.
+    await interruptAfterFirstWrite(files, { BINDFIX_TEST_PAUSE_MS: "200" }, signal, (run, root) => {
+      const fixed = assertInterrupted(run, root, files, status);
       assert.ok(fixed >= 1 && fixed < files.length, `expected a partial run, got ${fixed} of ${files.length} fixed`);
       assert.match(run.stderr, new RegExp(`^fixed ${fixed} findings? in ${fixed} files?`, "m"), "the summary counts what was written");
-      assert.deepEqual(leftoverTemporaries(root), []);
-    } finally {
-      removeTree(root);
-    }
+    });
   });
 }
 
 // Without the test pause the scan never waits on anything: Ctrl-C is heard only because it lets the
-// event loop run every few tens of milliseconds. In one thread, and with one worker sharing the files.
-for (const workers of ["0", "1"]) {
+// event loop run every few tens of milliseconds. In one thread, with one worker sharing the files,
+// and with two beside a thread that walks; the workers stop between two files (one terminated
+// inside the parser's native code would abort the process: exit 134).
+for (const workers of ["0", "1", "2"]) {
   test(`SIGINT stops a long --write at once (BINDFIX_WORKERS=${workers}, no pause between files)`, async () => {
     const files = Array.from({ length: 2000 }, (_, i) => `f${String(i).padStart(4, "0")}.py`);
-    const root = tempTree(Object.fromEntries(files.map((name) => [name, BIND])));
-    try {
-      const running = startCli(["--write", "."], root, { BINDFIX_WORKERS: workers });
-      await waitFor(() => readFileSync(path.join(root, files[0]!), "utf8") === FIXED, "the first file to be written");
-      running.kill("SIGINT");
-      const run = await running.exited;
-      assert.equal(run.timedOut, false, "the run did not stop");
-      assert.equal(run.status, 130, run.stderr);
-      assert.match(run.stderr, /^bindfix: interrupted; every file is either unchanged or completely written$/m);
-      const fixed = assertWholeFiles(root, files);
+    await interruptAfterFirstWrite(files, { BINDFIX_WORKERS: workers }, "SIGINT", (run, root) => {
+      const fixed = assertInterrupted(run, root, files, 130);
       assert.ok(fixed >= 1 && fixed < files.length / 2, `expected the run to stop early, got ${fixed} of ${files.length} fixed`);
-      assert.deepEqual(leftoverTemporaries(root), []);
-    } finally {
-      removeTree(root);
-    }
+    });
   });
 }
 
@@ -73,19 +84,12 @@ for (const workers of ["0", "1"]) {
 for (const workers of ["2", "1"]) {
   test(`SIGKILL at an arbitrary moment of a pooled --write (BINDFIX_WORKERS=${workers}) never leaves a half-written file`, async () => {
     const files = names(600);
-    const root = tempTree(Object.fromEntries(files.map((name) => [name, BIND])));
-    try {
-      const running = startCli(["--write", "."], root, { BINDFIX_WORKERS: workers });
-      await waitFor(() => readFileSync(path.join(root, files[0]!), "utf8") === FIXED, "the first file to be written");
-      running.kill("SIGKILL");
-      const run = await running.exited;
+    await interruptAfterFirstWrite(files, { BINDFIX_WORKERS: workers }, "SIGKILL", (run, root) => {
       assert.equal(run.timedOut, false);
       // Killed or already done: either way no file may be partial. (A temporary file may remain after
       // SIGKILL: nothing can clean up after that; it never replaces the original.)
       assertWholeFiles(root, files);
-    } finally {
-      removeTree(root);
-    }
+    });
   });
 }
 
