@@ -286,7 +286,7 @@ async function* pooled(
 }
 
 /** Asks a worker to stop and waits for it to exit; terminates it if it has not within `STOP_GRACE_MS`. */
-function stopped(worker: Worker): Promise<void> {
+function stopWorker(worker: Worker): Promise<void> {
   return new Promise((resolve) => {
     const timer = setTimeout(() => void worker.terminate().then(() => resolve()), STOP_GRACE_MS);
     worker.once("exit", () => {
@@ -361,7 +361,7 @@ class WorkerPool {
     this.failure ??= new Error("the worker pool is closed");
     Atomics.store(this.control, CONTROL.STOPPING, 1);
     const running = this.all.filter((worker) => !this.exited.has(worker));
-    await Promise.all(running.map((worker) => stopped(worker)));
+    await Promise.all(running.map((worker) => stopWorker(worker)));
   }
 
 
