@@ -115,15 +115,15 @@ function blankingHolds(tree: Parser.Tree, runs: ReadonlyArray<readonly [number, 
   return !tree.rootNode.hasError && runs.every(([start, end]) => !insideToken(tree.rootNode.descendantForIndex(start, end)));
 }
 
-/** `text` with `edits` (sorted, not overlapping, in its offsets) applied. */
-export function applyEdits(text: string, edits: readonly Edit[]): string {
+/** `text` (or its part `[from, to)`, which holds every edit) with `edits` (sorted, not overlapping, in its offsets) applied. */
+export function applyEdits(text: string, edits: readonly Edit[], from = 0, to = text.length): string {
   let result = "";
-  let at = 0;
+  let at = from;
   for (const edit of edits) {
     result += text.slice(at, edit.start) + edit.text;
     at = edit.end;
   }
-  return result + text.slice(at);
+  return result + text.slice(at, to);
 }
 
 /** Row and column (in UTF-16 units, as node-tree-sitter counts them) of offsets in one text. */

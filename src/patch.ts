@@ -4,6 +4,7 @@ import type * as Diff from "diff";
 import type { Edit } from "./types.js";
 import { lazyRequire } from "./lazy.js";
 import { lastAtOrBefore } from "./sorted.js";
+import { applyEdits } from "./parse-view.js";
 
 /** Loaded with the first patch: a run that fixes nothing never needs it. */
 const loadDiff = lazyRequire<typeof Diff>("diff");
@@ -88,15 +89,9 @@ function changedRegions(before: string, edits: readonly Edit[]): Region[] {
     const toLine = Math.min(starts.length - 1, last + REACH);
     const from = starts[fromLine]!;
     const to = toLine + 1 < starts.length ? starts[toLine + 1]! : before.length;
-    let after = "";
-    let cursor = from;
     const newFromLine = fromLine + lineShift;
-    for (const edit of inRegion) {
-      after += before.slice(cursor, edit.start) + edit.text;
-      lineShift += lineBreaks(edit.text) - lineBreaks(before.slice(edit.start, edit.end));
-      cursor = edit.end;
-    }
-    after += before.slice(cursor, to);
+    for (const edit of inRegion) lineShift += lineBreaks(edit.text) - lineBreaks(before.slice(edit.start, edit.end));
+    const after = applyEdits(before, inRegion, from, to);
     return { fromLine, newFromLine, lines: toLine - fromLine + 1, atEnd: toLine === starts.length - 1, before: before.slice(from, to), after };
   });
 }

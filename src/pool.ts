@@ -309,18 +309,22 @@ class WorkerPool {
   private readonly waiting = new Map<number, { resolve: (results: FileResult[]) => void; reject: (error: Error) => void }>();
   private nextId = 0;
   private failure: Error | undefined;
-  /** Shared with the workers (`CONTROL`): the batches they have finished, read without waiting for their replies, and the request to stop. */
+  /** Workers that have already exited: `close` has none of them to stop. */
   private readonly exited = new Set<Worker>();
+  /** Shared with the workers (`CONTROL`): the batches they have finished, read without waiting for their replies, and the request to stop. */
   private readonly control = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
+  /** One worker, handed its batches at once rather than as it replies. */
+  private readonly single: boolean;
 
   constructor(size: number, setup: WorkerSetup) {
+    this.single = size === 1;
     for (let i = 0; i < size; i++) {
       const workerData: WorkerSetup = { ...setup, control: this.control };
       const worker = new Worker(new URL("./worker.js", import.meta.url), { workerData, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
       worker.on("message", (reply: WorkerReply) => {
         this.waiting.get(reply.id)?.resolve(reply.results);
         this.waiting.delete(reply.id);
-        if (size > 1) this.dispatch(worker);
+        if (!this.single) this.dispatch(worker);
       });
       worker.on("error", (error) => this.fail(error));
       worker.on("exit", (code) => {
@@ -342,7 +346,7 @@ class WorkerPool {
       if (this.failure) return reject(this.failure);
       const id = this.nextId++;
       this.waiting.set(id, { resolve, reject });
-      if (this.all.length === 1) {
+      if (this.single) {
         this.all[0]!.postMessage({ id, files } satisfies WorkerRequest);
         return;
       }
