@@ -171,7 +171,8 @@ export async function main(argv: readonly string[]): Promise<number> {
       () => feed.end(),
       (error: unknown) => feed.fail(error),
     );
-    const ask = terminalDecide({ input: process.stdin, output: process.stderr, colors: stderrColors });
+    // The review holds the terminal in raw mode: a Ctrl-C between two questions comes as a key.
+    const terminal = terminalDecide({ input: process.stdin, output: process.stderr, colors: stderrColors, onInterrupt: () => onSignal("SIGINT") });
     let asked = false;
     const decide: Decide = (question) => {
       if (!asked) {
@@ -189,9 +190,14 @@ export async function main(argv: readonly string[]): Promise<number> {
         });
       }
       flushHeld();
-      return ask(question);
+      return terminal.decide(question);
     };
-    const result = await review(feed, decide, true);
+    let result;
+    try {
+      result = await review(feed, decide, true);
+    } finally {
+      terminal.close();
+    }
     await scanning;
     holdLines = false;
     flushHeld();

@@ -59,3 +59,39 @@ test("interactive: `?` shows the help and asks again", { skip: !hasScript && "ut
     removeTree(root);
   }
 });
+
+test("interactive: keys typed ahead answer the next questions, one key each", { skip: !hasScript && "util-linux `script` not found" }, async () => {
+  const root = tempTree({ "a.py": A, "b.py": B });
+  try {
+    // All three answers in one write at the first prompt, as a fast typist or a paste sends them:
+    // the same result as answering each prompt in turn (the first test).
+    const session = await interactiveSession(root, ["ynq"]);
+    assert.match(session.screen, /\[3\/4\] a\.py:5/);
+    assert.doesNotMatch(session.screen, /\[4\/4\]/);
+    assert.equal(session.status, 1, session.screen);
+    assert.equal(
+      readFileSync(path.join(root, "a.py"), "utf8"),
+      'import os\nimport socket\ns = socket.socket()\ns.bind((os.environ.get("BIND_HOST", "127.0.0.1"), 1))\ns.bind(("", 2))\ns.bind(("0.0.0.0", 3))\n',
+    );
+    assert.equal(readFileSync(path.join(root, "b.py"), "utf8"), B);
+  } finally {
+    removeTree(root);
+  }
+});
+
+test("interactive: a key typed while the scan looks for the next change answers that change", { skip: !hasScript && "util-linux `script` not found" }, async () => {
+  // a.py is asked about at once; the clean files after it take the scan 2 s (a pause before each),
+  // and the answer for z.py is typed while no question is on the screen.
+  const files: Record<string, string> = { "a.py": B, "z.py": B };
+  for (let i = 0; i < 20; i++) files[`m${String(i).padStart(2, "0")}.py`] = "x = 1\n";
+  const root = tempTree(files);
+  try {
+    const session = await interactiveSession(root, ["n"], { BINDFIX_TEST_PAUSE_MS: "100" }, { afterMs: 500, keys: "y" });
+    assert.match(session.screen, /\[2\/2\+?\] z\.py:3/);
+    assert.equal(session.status, 1, session.screen);
+    assert.equal(readFileSync(path.join(root, "a.py"), "utf8"), B);
+    assert.match(readFileSync(path.join(root, "z.py"), "utf8"), /BIND_HOST/);
+  } finally {
+    removeTree(root);
+  }
+});

@@ -27,11 +27,17 @@ export function bindfixPid(): number | undefined {
   return undefined;
 }
 
+/** Keys typed once, `afterMs` after the last action, whether or not a prompt shows then. */
+export interface LaterKeys {
+  afterMs: number;
+  keys: string;
+}
+
 /**
  * Runs `bindfix -i` in a pty; at prompt number n (1-based) does `actions[n - 1]`: types that key,
  * or sends bindfix SIGTERM. `env` adds to bindfix's environment.
  */
-export function interactiveSession(cwd: string, actions: Array<string | "SIGTERM">, env: NodeJS.ProcessEnv = {}): Promise<Session> {
+export function interactiveSession(cwd: string, actions: Array<string | "SIGTERM">, env: NodeJS.ProcessEnv = {}, later?: LaterKeys): Promise<Session> {
   return new Promise((resolve, reject) => {
     const command = `${JSON.stringify(process.execPath)} ${JSON.stringify(cliPath)} --interactive --no-color .`;
     const child = spawn("script", ["-qefc", command, "/dev/null"], { cwd, env: { ...process.env, TERM: "xterm", ...env } });
@@ -52,6 +58,7 @@ export function interactiveSession(cwd: string, actions: Array<string | "SIGTERM
           if (pid === undefined) reject(new Error("bindfix process not found"));
           else process.kill(pid, "SIGTERM");
         }
+        if (later && done === actions.length) setTimeout(() => child.stdin.write(later.keys), later.afterMs);
       }
     });
     child.on("close", (status) => {

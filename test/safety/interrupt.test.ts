@@ -166,3 +166,22 @@ for (const [how, action, status] of [["Ctrl-C", "\x03", 130], ["SIGTERM", "SIGTE
     }
   });
 }
+
+test("Ctrl-C while the review waits for the scan: the run stops there, answered files complete, exit 130", { skip: !hasPtyOnLinux && "util-linux `script` on Linux needed" }, async () => {
+  // a.py is asked about at once; the 30 clean files after it take the scan 3 s (a pause before
+  // each), and Ctrl-C comes while it is still on them, with no question on the screen.
+  const files: Record<string, string> = { "a.py": BIND, "z.py": BIND };
+  for (let i = 0; i < 30; i++) files[`m${String(i).padStart(2, "0")}.py`] = "x = 1\n";
+  const root = tempTree(files);
+  try {
+    const session = await interactiveSession(root, ["y"], { BINDFIX_TEST_PAUSE_MS: "100" }, { afterMs: 500, keys: "\x03" });
+    assert.equal(session.status, 130, session.screen);
+    assert.match(session.screen, /interrupted; every file is either unchanged or completely written/);
+    assert.doesNotMatch(session.screen, /z\.py:3/, "no question about a file after the interruption");
+    assert.equal(readFileSync(path.join(root, "a.py"), "utf8"), FIXED);
+    assert.equal(readFileSync(path.join(root, "z.py"), "utf8"), BIND);
+    assert.deepEqual(leftoverTemporaries(root), []);
+  } finally {
+    removeTree(root);
+  }
+});
