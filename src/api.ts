@@ -8,6 +8,7 @@ import { reportFinding, scanPaths, settleFile, type ReportedFinding } from "./ru
 import { loadConfig } from "./config.js";
 import { ADDRESS, ENV_VAR } from "./options.js";
 import { transforms as allTransforms } from "../transforms/index.js";
+import { appendAll } from "./append.js";
 
 export type { ReportedFinding } from "./run.js";
 
@@ -88,8 +89,8 @@ export async function scan(input: Input, options: ScanOptions = {}): Promise<Sca
       continue;
     }
     const { source, scan: scanned } = result;
-    report.findings.push(...scanned.findings.map((finding) => reportFinding(source, finding, false)));
-    report.errors.push(...scanned.errors.map((message) => ({ path: source.path, message })));
+    appendAll(report.findings, scanned.findings.map((finding) => reportFinding(source, finding, false)));
+    appendAll(report.errors, scanned.errors.map((message) => ({ path: source.path, message })));
   }
   report.findings.sort(byPosition);
   return report;
@@ -126,8 +127,8 @@ export async function fix(input: Input, options: FixOptions = {}): Promise<TextF
     const file: FileFix = { path: outcome.path, findings: outcome.findings, errors: outcome.errors, written: outcome.written };
     if (outcome.patch) file.patch = outcome.patch.text;
     report.files.push(file);
-    report.findings.push(...outcome.findings);
-    report.errors.push(...outcome.errors);
+    appendAll(report.findings, outcome.findings);
+    appendAll(report.errors, outcome.errors);
   }
   report.findings.sort(byPosition);
   return report;

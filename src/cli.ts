@@ -16,6 +16,7 @@ import { sarifLog, type SarifFile } from "./report/sarif.js";
 import { loadConfig } from "./config.js";
 import { transforms } from "../transforms/index.js";
 import type { Transform } from "./transform.js";
+import { appendAll } from "./append.js";
 
 // 130 and 143 are 128 + the signal number, as a shell reports a process killed by SIGINT or SIGTERM.
 export const EXIT = { clean: 0, fixable: 1, error: 2, interrupted: 130, brokenPipe: 141, terminated: 143 } as const;
@@ -208,7 +209,7 @@ export async function main(argv: readonly string[]): Promise<number> {
   function countOutcome(outcome: ReturnType<typeof settleFile>): void {
     const before = tally.errors.length;
     tally.addOutcome(outcome);
-    findings.push(...outcome.findings);
+    appendAll(findings, outcome.findings);
     if (options.sarif) sarifFiles.push({ findings: outcome.findings, importInsertion: outcome.importInsertion });
     for (const error of tally.errors.slice(before)) notify(errorLine(error.path, error.message));
   }

@@ -48,7 +48,9 @@ export function applyFindings(analysis: Analysis, parsed: ParsedView, eol: LineE
 function importEdit(analysis: Analysis, eol: LineEnding, accepted: readonly Finding[]): Edit | undefined {
   const fixable = accepted.filter((finding) => finding.status === "fixable");
   if (!analysis.os.needsImport || !fixable.some((finding) => finding.requires.includes("os"))) return undefined;
-  const firstEdit = Math.min(...fixable.flatMap((finding) => finding.edits.map((edit) => edit.start)));
+  // A loop, not `Math.min(...)`: a generated file's thousands of edits would overflow the stack as arguments.
+  let firstEdit = Infinity;
+  for (const finding of fixable) for (const edit of finding.edits) firstEdit = Math.min(firstEdit, edit.start);
   const insertion = importInsertion(analysis.root, analysis.file.text, eol, analysis.os.name, firstEdit);
   return { start: insertion.offset, end: insertion.offset, text: insertion.text };
 }

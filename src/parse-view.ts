@@ -4,6 +4,7 @@ import type Parser from "tree-sitter";
 import type { Edit, SyntaxNode } from "./types.js";
 import { parsePython } from "./parse.js";
 import { lastAtOrBefore } from "./sorted.js";
+import { appendAll } from "./append.js";
 
 /**
  * A run of comment-only lines at least this long is parsed as blank lines. tree-sitter-python's
@@ -155,7 +156,7 @@ function longCommentRuns(text: string): Array<[number, number]> {
   let run: Array<[number, number]> = [];
   let previousContinues = false;
   const flush = (): void => {
-    if (run.length >= LONG_COMMENT_RUN) ranges.push(...run);
+    if (run.length >= LONG_COMMENT_RUN) appendAll(ranges, run);
     run = [];
   };
   for (let start = 0; start < text.length; ) {

@@ -6,7 +6,7 @@ import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import type { FileError } from "./types.js";
 import { discover, type DiscoveredFile, type Discovery } from "./discover.js";
-import { readSource, scanPaths, scanSource, type FileOutcome, type RunOptions, type ScannedSource } from "./run.js";
+import { internalError, readSource, scanPaths, scanSource, type FileOutcome, type RunOptions, type ScannedSource } from "./run.js";
 import { writeIfUnchanged } from "./write.js";
 import { CONTROL, STOP, settleDiscovered, settleScanned, type FileResult, type SettleMode, type WorkerReply, type WorkerRequest, type WorkerSetup } from "./worker.js";
 import { Progress, progressWanted } from "./progress.js";
@@ -157,8 +157,17 @@ async function* headThenRest(head: readonly Discovery[], rest: AsyncGenerator<Di
 
 async function* inThread(options: SettleOptions, discovered?: Iterable<Discovery> | AsyncIterable<Discovery>): AsyncGenerator<FileResult> {
   for await (const result of scanPaths(options, discovered)) {
-    yield "error" in result ? { kind: "error", error: result.error } : settleScanned(result, options);
+    yield "error" in result ? { kind: "error", error: result.error } : settleContained(result, options);
     if (treesAwaitRelease()) await releaseTrees();
+  }
+}
+
+/** `settleScanned`, with a failure of bindfix itself the file's error (as `settleDiscovered` has it on workers). */
+function settleContained(scanned: ScannedSource, mode: SettleMode): FileResult {
+  try {
+    return settleScanned(scanned, mode);
+  } catch (error) {
+    return { kind: "error", error: internalError(scanned.source.path, error) };
   }
 }
 

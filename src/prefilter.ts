@@ -9,6 +9,7 @@ import { isTargetValue, parseHostPort } from "./analysis/syntax.js";
 import { isAsKeyword, TokenLookup, tokenFollows } from "./analysis/locate.js";
 import { IDENTIFIER, isGap, isNameCode, lexPython, NAME_START, wholeWordOffsets, type LexedSource } from "./python-lexer.js";
 import { HostFlow, type HostPosition } from "./host-flow.js";
+import { appendAll } from "./append.js";
 
 /**
  * A prefilter needle: text every target literal contains (SPEC §1), and every `"host:port"` string
@@ -205,7 +206,7 @@ class ScanFacts {
     for (const key of keys) {
       if (!called.has(key)) continue;
       if (this.renamedNames.has(key)) return undefined;
-      found.push(...(this.callOpenings.get(key) ?? []));
+      appendAll(found, this.callOpenings.get(key) ?? []);
     }
     return found;
   }

@@ -68,8 +68,19 @@ export async function* scanPaths(options: RunOptions, discovered?: Iterable<Disc
       yield read;
       continue;
     }
-    yield scanSource(read.source, options);
+    let scanned: ScanResult;
+    try {
+      scanned = scanSource(read.source, options);
+    } catch (error) {
+      scanned = { error: internalError(item.file.path, error) };
+    }
+    yield scanned;
   }
+}
+
+/** A failure of bindfix itself on one file: that file's error, so that the rest of the run goes on. */
+export function internalError(path: string, error: unknown): FileError {
+  return { path, message: `internal error: ${(error as Error)?.message ?? String(error)}` };
 }
 
 export function scanSource(source: Source, options: Pick<RunOptions, "transforms" | "rewrite">): ScannedSource {

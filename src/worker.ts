@@ -4,7 +4,7 @@ import { isMainThread, parentPort, workerData } from "node:worker_threads";
 import type { FileError, RewriteOptions } from "./types.js";
 import type { Transform } from "./transform.js";
 import type { DiscoveredFile } from "./discover.js";
-import { readSource, scanSource, settleFile, type FileOutcome, type ScannedSource, type Writer } from "./run.js";
+import { internalError, readSource, scanSource, settleFile, type FileOutcome, type ScannedSource, type Writer } from "./run.js";
 import { releaseTrees, treesAwaitRelease } from "./parse.js";
 import { transformById } from "../transforms/index.js";
 
@@ -59,7 +59,7 @@ export function settleDiscovered(file: DiscoveredFile, job: SettleJob): FileResu
   try {
     return settleScanned(scanSource(read.source, job), job.mode);
   } catch (error) {
-    return { kind: "error", error: { path: file.path, message: `internal error: ${(error as Error)?.message ?? String(error)}` } };
+    return { kind: "error", error: internalError(file.path, error) };
   }
 }
 

@@ -88,3 +88,42 @@ test("any in-line replacements and line insertions give the whole texts' patch",
     { numRuns: 500 },
   );
 });
+
+test("thousands of neighbouring fixes: the whole texts' patch, line after line and every other line", () => {
+  // Made without jsdiff's search (`forcedHunks`): it took 6 s over 3,000 fixes on every other line.
+  const every = numbered(600);
+  samePatch(every, [{ start: 0, end: 0, text: "import os\n" }, ...Array.from({ length: 600 }, (_, line) => hostOf(every, line))]);
+  const lines = Array.from({ length: 600 }, (_, i) => (i % 2 === 0 ? `line_${i} = "0.0.0.0"\n` : "pass\n")).join("");
+  const patch = samePatch(lines, Array.from({ length: 300 }, (_, i) => hostOf(lines, 2 * i)));
+  assert.equal(patch.match(/^@@/gm)?.length, 1, "one hunk: the changes are never more than 6 lines apart");
+});
+
+test("distinct lines with any in-line replacements and inserted lines give the whole texts' patch", () => {
+  // Distinct lines, so that the diff is forced and made without jsdiff's search (`forcedHunks`):
+  // changes on neighbouring lines, several in one line, insertions of one or two lines.
+  fc.assert(
+    fc.property(fc.integer({ min: 1, max: 60 }), fc.array(fc.tuple(fc.nat(), fc.nat(6), fc.nat(3)), { minLength: 1, maxLength: 40 }), fc.boolean(), (count, picks, final) => {
+      const whole = Array.from({ length: count }, (_, i) => `v${i} = f("${i}")\n`).join("");
+      const text = final ? whole : whole.slice(0, -1);
+      const starts = [0];
+      for (let at = text.indexOf("\n"); at >= 0 && at + 1 < text.length; at = text.indexOf("\n", at + 1)) starts.push(at + 1);
+      const edits: Edit[] = [];
+      let last = 0;
+      for (const [at, length, kind] of picks.map(([at, length, kind]) => [at % (text.length + 1), length, kind] as const).sort((a, b) => a[0] - b[0])) {
+        if (kind === 0) {
+          const lineStart = starts.filter((start) => start <= at).pop()!;
+          if (lineStart < last) continue;
+          edits.push({ start: lineStart, end: lineStart, text: at % 2 === 0 ? "import os\n" : "import os\nimport sys\n" });
+          last = lineStart;
+        } else {
+          const end = Math.min(at + length, text.length);
+          if (at < last || (edits.length > 0 && at === last && edits[edits.length - 1]!.start === at) || /[\r\n]/.test(text.slice(at, end))) continue;
+          edits.push({ start: at, end, text: kind === 1 ? HOST : `x${at}` });
+          last = end;
+        }
+      }
+      if (edits.length > 0) samePatch(text, edits);
+    }),
+    { numRuns: 300 },
+  );
+});

@@ -7,6 +7,7 @@ import { mayHoldHostLiteral, mayReachName } from "../src/prefilter.js";
 import { tokenFollows } from "../src/analysis/locate.js";
 import { buildFinding } from "../src/rewrite.js";
 import { unparenthesize } from "../src/analysis/syntax.js";
+import { appendAll } from "../src/append.js";
 
 const RULE = "gunicorn";
 
@@ -47,7 +48,7 @@ function boundValues(analysis: Analysis): SyntaxNode[] {
     if (!value) continue;
     const inner = unparenthesize(value);
     const elements = inner.type === "list" || inner.type === "tuple" ? inner.namedChildren.filter((child) => child.type !== "comment") : [inner];
-    values.push(...elements);
+    appendAll(values, elements);
   }
   return values;
 }

@@ -1,6 +1,7 @@
 // Where a name gets its value: Python scopes (module, class, function) and the bindings in each,
 // so a host given as `HOST`, `self.HOST` or `cls.ADDRESS` can be traced back to its literal.
 import type { SyntaxNode } from "../types.js";
+import { appendAll } from "../append.js";
 
 export type ScopeKind = "module" | "class" | "function";
 
@@ -176,7 +177,7 @@ export class NameIndex {
     while (pending.length > 0) {
       const scope = pending.pop()!;
       this.ensureVisited(scope);
-      pending.push(...scope.children);
+      appendAll(pending, scope.children);
     }
     return [...this.scopes.values()];
   }
