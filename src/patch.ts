@@ -21,7 +21,8 @@ const CONTEXT = 3;
  * Given `edits` (the changes of `before` that make `after`: sorted, not overlapping), only the
  * lines around them are compared, region by region. jsdiff compares whole texts in time that grows
  * with their length times the number of changed lines: 1,000 fixes spread over a 2.4 MB file took
- * 9 s. Edits on neighbouring lines still form one region, compared whole.
+ * 9 s. Edits on neighbouring lines form one region, compared whole unless its diff is forced
+ * (`forcedHunks`), when its hunks are made directly.
  */
 export function filePatch(path: string, before: string, after: string, bom = false, edits?: readonly Edit[]): string {
   const prefix = bom ? BOM : "";
