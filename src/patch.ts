@@ -70,9 +70,7 @@ const REACH = CONTEXT + 8;
  * reaching `REACH` lines past its edits; edits closer than two reaches share a region.
  */
 function changedRegions(before: string, edits: readonly Edit[]): Region[] {
-  const starts = [0];
-  for (let at = before.indexOf("\n"); at >= 0; at = before.indexOf("\n", at + 1)) starts.push(at + 1);
-  if (starts[starts.length - 1] === before.length && starts.length > 1) starts.pop();
+  const starts = lineStarts(before);
   const lineOfOffset = (offset: number): number => lastAtOrBefore(starts, offset);
   const lineBreaks = (text: string): number => text.split("\n").length - 1;
   const clusters: Array<{ first: number; last: number; edits: Edit[] }> = [];
@@ -101,6 +99,13 @@ function changedRegions(before: string, edits: readonly Edit[]): Region[] {
   });
 }
 
+/** Where each line of a text starts, lines ended by `\n` as jsdiff splits them: none after a final `\n`. */
+function lineStarts(text: string): number[] {
+  const starts = [0];
+  for (let at = text.indexOf("\n"); at >= 0 && at + 1 < text.length; at = text.indexOf("\n", at + 1)) starts.push(at + 1);
+  return starts;
+}
+
 /** A run of lines the diff keeps, or the lines it removes and then adds between two such runs. */
 type Component = { kept: string[] } | { removed: string[]; added: string[] };
 
@@ -118,8 +123,7 @@ type Component = { kept: string[] } | { removed: string[]; added: string[] };
 function forcedHunks(old: string, changed: string, edits: readonly Edit[]): StructuredPatchHunk[] | undefined {
   if (old.includes("\r") || !old.endsWith("\n")) return undefined;
   if (edits.some((edit, i) => i > 0 && edit.start === edits[i - 1]!.start)) return undefined;
-  const starts = [0];
-  for (let at = old.indexOf("\n"); at >= 0 && at + 1 < old.length; at = old.indexOf("\n", at + 1)) starts.push(at + 1);
+  const starts = lineStarts(old);
   const lineEnd = (line: number): number => (line + 1 < starts.length ? starts[line + 1]! : old.length);
   /** Per line: the edits within it; per line start (the text's end too): the lines inserted there. */
   const changes = new Map<number, Edit[]>();
