@@ -181,8 +181,6 @@ function eventLoopTurns(): () => Promise<void> {
   };
 }
 
-
-
 /** Turns a file's result into what the caller sees: the deferred write made, a review's file scanned here. */
 function settle(result: FileResult, options: SettleOptions): SettledItem | undefined {
   switch (result.kind) {
@@ -228,12 +226,8 @@ async function* pooled(
   rest: AsyncGenerator<Discovery>,
   stats: RunStats,
 ): AsyncGenerator<FileResult> {
-  const pool = new WorkerPool(size, {
-    kind: "bindfix-pool",
-    transformIds: options.transforms.map((transform) => transform.id),
-    rewrite: options.rewrite,
-    mode: { write: options.write, interactive: options.interactive },
-  });
+  const mode = { write: options.write, interactive: options.interactive };
+  const pool = new WorkerPool(size, { kind: "bindfix-pool", transformIds: options.transforms.map((transform) => transform.id), rewrite: options.rewrite, mode });
   const slots: Slot[] = [];
   let batch: DiscoveredFile[] = [];
   let found = 0;
@@ -251,7 +245,7 @@ async function* pooled(
   // a batch itself whenever the worker is behind: the two split the tree by how fast each goes.
   const shared = size === 1;
   const turn = eventLoopTurns();
-  const job = { transforms: options.transforms, rewrite: options.rewrite, mode: { write: options.write, interactive: options.interactive } };
+  const job = { transforms: options.transforms, rewrite: options.rewrite, mode };
   const flush = async (): Promise<void> => {
     const files = batch;
     batch = [];
@@ -376,7 +370,6 @@ class WorkerPool {
     const running = this.all.filter((worker) => !this.exited.has(worker));
     await Promise.all(running.map((worker) => stopWorker(worker)));
   }
-
 
   private dispatch(worker: Worker): void {
     const request = this.queue.shift();

@@ -4,7 +4,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import { hasScript, interactiveSession } from "../helpers/pty.js";
+import { hasScript, interactiveSession, SLOW_SCAN, slowScanTree } from "../helpers/pty.js";
 import { removeTree, tempTree } from "../helpers/tree.js";
 
 const A = 'import socket\ns = socket.socket()\ns.bind(("0.0.0.0", 1))\ns.bind(("", 2))\ns.bind(("0.0.0.0", 3))\n';
@@ -80,13 +80,10 @@ test("interactive: keys typed ahead answer the next questions, one key each", { 
 });
 
 test("interactive: a key typed while the scan looks for the next change answers that change", { skip: !hasScript && "util-linux `script` not found" }, async () => {
-  // a.py is asked about at once; the clean files after it take the scan 2 s (a pause before each),
-  // and the answer for z.py is typed while no question is on the screen.
-  const files: Record<string, string> = { "a.py": B, "z.py": B };
-  for (let i = 0; i < 20; i++) files[`m${String(i).padStart(2, "0")}.py`] = "x = 1\n";
-  const root = tempTree(files);
+  // The answer for z.py is typed while the scan is still on the 2 s of clean files before it.
+  const root = slowScanTree(B, 20);
   try {
-    const session = await interactiveSession(root, ["n"], { BINDFIX_TEST_PAUSE_MS: "100" }, { afterMs: 500, keys: "y" });
+    const session = await interactiveSession(root, ["n"], SLOW_SCAN, { afterMs: 500, keys: "y" });
     assert.match(session.screen, /\[2\/2\+?\] z\.py:3/);
     assert.equal(session.status, 1, session.screen);
     assert.equal(readFileSync(path.join(root, "a.py"), "utf8"), B);

@@ -3,6 +3,7 @@
 import { spawn, spawnSync } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 import { cliPath } from "./paths.js";
+import { tempTree } from "./tree.js";
 
 export const hasScript = spawnSync("script", ["--version"]).status === 0;
 
@@ -66,4 +67,18 @@ export function interactiveSession(cwd: string, actions: Array<string | "SIGTERM
       resolve({ status, screen });
     });
   });
+}
+
+/** `interactiveSession`'s environment for a slow scan: a pause before each file. */
+export const SLOW_SCAN = { BINDFIX_TEST_PAUSE_MS: "100" };
+
+/**
+ * A tree whose review asks about a.py at once and about z.py only after the scan has passed
+ * `clean` clean files between them: with `SLOW_SCAN`, a tenth of a second each, with no question
+ * on the screen. Both files hold `source`.
+ */
+export function slowScanTree(source: string, clean: number): string {
+  const files: Record<string, string> = { "a.py": source, "z.py": source };
+  for (let i = 0; i < clean; i++) files[`m${String(i).padStart(2, "0")}.py`] = "x = 1\n";
+  return tempTree(files);
 }

@@ -7,7 +7,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { removeTree, tempTree } from "../helpers/tree.js";
 import { BIND, FIXED, leftoverTemporaries, scanned, startCli, waitFor } from "../helpers/safety.js";
-import { hasScript, interactiveSession } from "../helpers/pty.js";
+import { hasScript, interactiveSession, SLOW_SCAN, slowScanTree } from "../helpers/pty.js";
 import { review, ReviewInterrupted, type Answer, type ReviewQuestion } from "../../src/review.js";
 
 const names = (count: number): string[] => Array.from({ length: count }, (_, i) => `f${String(i).padStart(3, "0")}.py`);
@@ -168,13 +168,10 @@ for (const [how, action, status] of [["Ctrl-C", "\x03", 130], ["SIGTERM", "SIGTE
 }
 
 test("Ctrl-C while the review waits for the scan: the run stops there, answered files complete, exit 130", { skip: !hasPtyOnLinux && "util-linux `script` on Linux needed" }, async () => {
-  // a.py is asked about at once; the 30 clean files after it take the scan 3 s (a pause before
-  // each), and Ctrl-C comes while it is still on them, with no question on the screen.
-  const files: Record<string, string> = { "a.py": BIND, "z.py": BIND };
-  for (let i = 0; i < 30; i++) files[`m${String(i).padStart(2, "0")}.py`] = "x = 1\n";
-  const root = tempTree(files);
+  // Ctrl-C comes while the scan is still on the 3 s of clean files before z.py.
+  const root = slowScanTree(BIND, 30);
   try {
-    const session = await interactiveSession(root, ["y"], { BINDFIX_TEST_PAUSE_MS: "100" }, { afterMs: 500, keys: "\x03" });
+    const session = await interactiveSession(root, ["y"], SLOW_SCAN, { afterMs: 500, keys: "\x03" });
     assert.equal(session.status, 130, session.screen);
     assert.match(session.screen, /interrupted; every file is either unchanged or completely written/);
     assert.doesNotMatch(session.screen, /z\.py:3/, "no question about a file after the interruption");
