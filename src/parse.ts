@@ -48,7 +48,11 @@ export function parsePython(text: string, edited?: Parser.Tree): Parser.Tree {
     parser = new TreeSitter();
     parser.setLanguage(loadPython());
   }
-  parsedSinceRelease += text.length;
+  // Only full parses count. A re-parse on an edited tree (the check of a fix, two per fixed file)
+  // shares the unchanged nodes with it, and counting those as full parses forced a collection
+  // twice as often: the standard library's dry run spent ~0.08 s more on them. 400 fixed copies of
+  // a 106 KB file now peak at 126 MB instead of 106 MB.
+  if (!edited) parsedSinceRelease += text.length;
   // Older node-tree-sitter failed on inputs above its default 32 KiB buffer; size it to the input.
   return parser.parse(text, edited ?? null, { bufferSize: Math.max(32 * 1024, text.length * 2 + 1) });
 }
