@@ -34,7 +34,9 @@ const strictUtf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /** The encoding a PEP 263 cookie names in the first two lines, if any. */
 export function codingCookie(bytes: Buffer): string | undefined {
-  const head = bytes.subarray(0, 1024).toString("latin1");
+  const head = bytes.toString("latin1", 0, 1024);
+  // Most files declare nothing: one search spares them the split and the patterns.
+  if (!head.includes("coding")) return undefined;
   const lines = head.split(/\r\n|\r|\n/, 2);
   const first = COOKIE.exec(lines[0] ?? "");
   if (first) return first[1];
@@ -60,7 +62,7 @@ export function detectLineEnding(text: string): LineEnding {
 /** Decodes Python source bytes, or says in one phrase why they cannot be. */
 export function decodeSource(bytes: Buffer): Decoded | { error: string } {
   if (bytes.includes(0)) return { error: "contains NUL bytes (binary file?)" };
-  const bom = bytes.subarray(0, 3).equals(UTF8_BOM);
+  const bom = bytes[0] === UTF8_BOM[0] && bytes[1] === UTF8_BOM[1] && bytes[2] === UTF8_BOM[2];
   const cookie = codingCookie(bytes);
   const encoding = normaliseEncoding(cookie ?? "utf-8");
   const body = bom ? bytes.subarray(3) : bytes;
