@@ -143,8 +143,11 @@ function* walk(
     displayFolder ??= relativeSlashed(options.cwd, directory);
     return displayFolder ? `${displayFolder}/${name}` : name;
   };
+  // A walked folder's path is absolute and normalised, and an entry's name holds no separator: its
+  // path is the two joined, without `path.join`'s normalising pass per entry.
+  const folderPrefix = directory.endsWith(path.sep) ? directory : directory + path.sep;
   for (const entry of entries) {
-    const absPath = path.join(directory, entry.name);
+    const absPath = folderPrefix + entry.name;
     if (entry.isDirectory()) {
       if (SKIPPED_DIRECTORIES.has(entry.name)) continue;
       if (isIgnoredEntry(active, ignoreBases, entry.name, true) || (excludes && isExcluded(displayPath(options.cwd, absPath)))) continue;
