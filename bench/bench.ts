@@ -4,7 +4,8 @@
 // Then the same dry run over 1, 2, 4 and 8 copies of the standard library, for the check that time
 // grows linearly with the number of files while memory stays flat.
 // Options: --quick (2 runs), --runs N, --corpus stdlib,python,scaling (any of them), --generated,
-// --bandit-all, --no-bandit.
+// --bandit-all, --no-bandit, --node PATH (repeatable: the dry run again under that Node binary, one
+// more row in the same alternation; the targets are judged on the Node that runs the bench).
 import { availableParallelism, cpus, loadavg, platform, release } from "node:os";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
@@ -23,10 +24,12 @@ interface Options {
   generated: boolean;
   banditAll: boolean;
   bandit: boolean;
+  /** Other Node binaries to time the dry run under, beside the one running the bench. */
+  nodes: string[];
 }
 
 function parseOptions(argv: string[]): Options {
-  const options: Options = { runs: 5, which: new Set(["stdlib", "python", "scaling"]), generated: false, banditAll: false, bandit: true };
+  const options: Options = { runs: 5, which: new Set(["stdlib", "python", "scaling"]), generated: false, banditAll: false, bandit: true, nodes: [] };
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === "--quick") options.runs = 2;
@@ -35,6 +38,7 @@ function parseOptions(argv: string[]): Options {
     else if (arg === "--generated") options.generated = true;
     else if (arg === "--bandit-all") options.banditAll = true;
     else if (arg === "--no-bandit") options.bandit = false;
+    else if (arg === "--node") options.nodes.push(path.resolve(argv[++i] ?? ""));
     else throw new Error(`unknown option ${arg} (see the header of bench/bench.ts)`);
   }
   return options;
@@ -57,11 +61,14 @@ function bindfixStats(stderr: string): { files: number; parsed: number; workers:
   return line ? (JSON.parse(line.slice("bindfix-stats ".length)) as { files: number; parsed: number; workers: number }) : undefined;
 }
 
-/** A bindfix dry run row, with extra environment (`BINDFIX_WORKERS`); its files parsed from its stats line. */
-function bindfixRow(name: string, env: NodeJS.ProcessEnv = {}): Tool {
+/**
+ * A bindfix dry run row, with extra environment (`BINDFIX_WORKERS`) or under another Node binary;
+ * its files parsed from its stats line.
+ */
+function bindfixRow(name: string, env: NodeJS.ProcessEnv = {}, nodeBinary = node): Tool {
   return {
     name,
-    command: (corpus) => ({ argv: [node, cli, corpus.dir], env: { BINDFIX_STATS: "1", ...env }, node: true }),
+    command: (corpus) => ({ argv: [nodeBinary, cli, corpus.dir], env: { BINDFIX_STATS: "1", ...env }, node: true }),
     parsed: (stderr) => {
       const stats = bindfixStats(stderr);
       return stats ? `${stats.parsed.toLocaleString("en-US")} / ${stats.files.toLocaleString("en-US")}` : "?";
@@ -77,6 +84,11 @@ function tools(options: Options): Tool[] {
     // only walks, as with three cores.
     bindfixRow("bindfix dry run, one thread", { BINDFIX_WORKERS: "0" }),
     bindfixRow("bindfix dry run, 2 worker threads", { BINDFIX_WORKERS: "2" }),
+    ...options.nodes.map((binary) => {
+      const version = versionOf([binary, "--version"]);
+      if (!version) throw new Error(`--node ${binary}: not a Node binary that runs`);
+      return bindfixRow(`bindfix dry run on Node ${version}`, {}, binary);
+    }),
     {
       name: "Node read floor (read + 1 regex)",
       command: (corpus) => ({ argv: [node, path.join(dist, "bench/floor.js"), corpus.dir], node: true }),
