@@ -79,7 +79,7 @@ function bindfixRow(name: string, env: NodeJS.ProcessEnv = {}, nodeBinary = node
 function tools(options: Options): Tool[] {
   const list: Tool[] = [
     bindfixRow("bindfix dry run"),
-    // On two cores the default is one thread, or from 4,096 files this thread and one worker sharing
+    // On two cores the default is one thread, or from 1,024 files this thread and one worker sharing
     // the files: this row is one thread at any size. The next is two workers beside a thread that
     // only walks, as with three cores.
     bindfixRow("bindfix dry run, one thread", { BINDFIX_WORKERS: "0" }),

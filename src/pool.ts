@@ -27,11 +27,13 @@ export interface SettleOptions extends RunOptions, SettleMode {
 /** Below this many files the pool's start-up (each worker loads the parser) costs more than it saves. */
 const POOL_MIN_FILES = 256;
 /**
- * With one worker (two cores) this thread scans too. The pair pays for its second isolate only over
- * large trees: the whole installed Python (13,353 files) in 0.80–0.86 of one thread's time, the
- * standard library (1,790) in 0.95, for 35–38 MB more (`npm run bench`, README "Performance").
+ * With one worker (two cores) this thread scans too. The pair pays for its second isolate only from
+ * about a thousand files: since V8 tiers up later (src/tiering.ts) and leaves the second vCPU more
+ * free, the standard library (1,790 files) takes 0.86 of one thread's time and 1,400 of its files
+ * 0.88, while 1,024 and 512 of them take 0.98–0.99 for 30% more CPU (medians of 9–15 alternating
+ * runs, docs/performance.md); the whole installed Python (13,353) about 0.8.
  */
-const SHARED_MIN_FILES = 4096;
+const SHARED_MIN_FILES = 1024;
 /** With one worker, this thread takes a batch itself once the worker has this many still to finish. */
 const SHARED_BACKLOG = 2;
 /** Settled batches held behind one still being scanned before this thread waits for it. */
