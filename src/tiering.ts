@@ -2,8 +2,9 @@
 // A run is one pass over the files: by default V8 hands each function that turns warm to its
 // optimising compiler, and most of them are done before the compiled code pays back. On two vCPUs
 // that compiler competes with the scan. Tiering up later, only the truly hot loops (the lexer, the
-// scans) are optimised: the standard library's dry run takes 20% less CPU on Node 20 and 10–15%
-// less on Node 22, and no longer (README, "Performance"). Node 24 gained nothing, so it is left alone.
+// scans) are optimised: on Node 20 the standard library's dry run takes 20% less CPU and the whole
+// installed Python 10% less time; on Node 22 the standard library 20% less CPU (docs/performance.md).
+// On Node 24 the difference was within the noise, so its V8 is left alone.
 import v8 from "node:v8";
 
 /** Per V8 major version: the flag that sets when a function is optimised, and its value here (8 × the default). */
