@@ -6,7 +6,8 @@
 // it to never hiding a finding.
 import type { BindingApi } from "./transform.js";
 import { isTargetValue, parseHostPort } from "./analysis/syntax.js";
-import { isAsKeyword, TokenLookup, tokenFollows } from "./analysis/locate.js";
+import { TokenLookup, tokenFollows } from "./analysis/locate.js";
+import { CallScanner, isDefinedName, type CallScan } from "./call-scan.js";
 import { IDENTIFIER, isGap, isNameCode, lexPython, NAME_START, wholeWordOffsets, type LexedSource } from "./python-lexer.js";
 import { HostFlow, type HostPosition } from "./host-flow.js";
 import { appendAll } from "./append.js";
@@ -84,7 +85,7 @@ interface CalleeText {
 
 /**
  * The names a callee pattern stands for: a plain name, `/^(a|b)$/`, `/^pre(a|b)post$/`, or a
- * suffix `/Server$/`; undefined for other patterns. Names must be ASCII: the text search uses `\b`.
+ * suffix `/Server$/`; undefined for other patterns. Names must be ASCII, as the call scan reads them (src/call-scan.ts).
  */
 export function calleeText(callee: BindingApi["callee"]): CalleeText | undefined {
   let found: CalleeText | undefined;
@@ -106,13 +107,7 @@ const catalogueNames = { whole: new Set<string>(), suffixes: new Set<string>(), 
 class ScanFacts {
   private targetFound?: boolean;
   private emptyHostFound?: boolean;
-  private calledNames?: Set<string>;
-  /** Per name in `called`: the offsets of the `(` of its calls. */
-  private readonly callOpenings = new Map<string, number[]>();
-  /** Per `(` offset in `callOpenings`: where the name called there starts. */
-  private readonly calleeStarts = new Map<number, number>();
-  /** Names in `called` because an import renames them: their calls are written under another name. */
-  private readonly renamedNames = new Set<string>();
+  private calls?: CallScan;
 
   /**
    * @param strings the texts that may hold a target literal: the whole text, or its string literals
@@ -134,37 +129,7 @@ class ScanFacts {
 
   /** Names written as calls (or renamed by an import): `run` for a whole name, `*Server` for a suffix. */
   get called(): Set<string> {
-    if (this.calledNames) return this.calledNames;
-    const text = this.code;
-    const names = new Set<string>();
-    const tokens = new TokenLookup(text);
-    for (const { pattern, whole } of callScanPatterns()) {
-      pattern.lastIndex = 0;
-      for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
-        const next = tokens.tokenAfter(match.index + match[0].length);
-        if (next < 0 || (text[next] !== "(" && !isAsKeyword(text, next))) continue;
-        if (text[next] === "(" && isDefinedName(text, match.index)) continue;
-        // A call found under a whole name (`TCPServer(`) was recorded under its suffixes too.
-        if (!whole && text[next] === "(" && this.calleeStarts.has(next)) continue;
-        const name = match[1]!;
-        const keys = whole ? [name] : [];
-        // A match hides the shorter names it ends with (`TCPServer`, a twisted name, hides `*Server`).
-        for (const suffix of catalogueNames.suffixes) if (name.endsWith(suffix)) keys.push(`*${suffix}`);
-        for (const key of keys) {
-          names.add(key);
-          if (text[next] !== "(") this.renamedNames.add(key);
-          else {
-            const openings = this.callOpenings.get(key);
-            if (openings) openings.push(next);
-            else this.callOpenings.set(key, [next]);
-            this.calleeStarts.set(next, match.index);
-          }
-        }
-      }
-    }
-    // The two scans each find their calls in text order; the flow test reads them in text order too.
-    for (const openings of this.callOpenings.values()) openings.sort((a, b) => a - b);
-    return (this.calledNames = names);
+    return (this.calls ??= callScanner().scan(this.code)).called;
   }
 
   /**
@@ -177,13 +142,14 @@ class ScanFacts {
     if (names.size === 0) return [];
     const openings: number[] = [];
     const tokens = new TokenLookup(text);
-    NAME_TOKEN.lastIndex = 0;
-    for (let match = NAME_TOKEN.exec(text); match; match = NAME_TOKEN.exec(text)) {
-      if (!names.has(match[0])) continue;
-      const next = tokens.tokenAfter(match.index + match[0].length);
-      if (next >= 0 && text[next] === "(" && !isDefinedName(text, match.index)) openings.push(next);
+    // Each name searched for as it is: a few literal searches cost less than reading every name of the text.
+    for (const name of names) {
+      for (const at of wholeWordOffsets(text, name)) {
+        const next = tokens.tokenAfter(at + name.length);
+        if (next >= 0 && text[next] === "(" && !isDefinedName(text, at)) openings.push(next);
+      }
     }
-    return openings;
+    return openings.sort((a, b) => a - b);
   }
 
   /**
@@ -194,7 +160,7 @@ class ScanFacts {
   objectCallOpenings(keys: readonly string[], modules: ReadonlySet<string>): number[] | undefined {
     const all = this.openings(keys);
     return all?.filter((open) => {
-      const root = receiverRoot(this.code, this.calleeStarts.get(open)!);
+      const root = receiverRoot(this.code, this.calls!.calleeStarts.get(open)!);
       return root !== null && !modules.has(root);
     });
   }
@@ -202,11 +168,12 @@ class ScanFacts {
   /** Where the calls of these names open their arguments; undefined when a name is renamed by an import. */
   openings(keys: readonly string[]): number[] | undefined {
     const called = this.called;
+    const { renamed, openings } = this.calls!;
     const found: number[] = [];
     for (const key of keys) {
       if (!called.has(key)) continue;
-      if (this.renamedNames.has(key)) return undefined;
-      appendAll(found, this.callOpenings.get(key) ?? []);
+      if (renamed.has(key)) return undefined;
+      appendAll(found, openings.get(key) ?? []);
     }
     return found;
   }
@@ -312,8 +279,12 @@ function receiverRoot(code: string, nameStart: number): string | null {
   }
 }
 const NAME_TOKEN = new RegExp(NAME_START + IDENTIFIER, "g");
-/** The name a `class` statement defines, and whether its bases follow. */
-const CLASS_HEADER = new RegExp(String.raw`${NAME_START}class[\s\\]+(${IDENTIFIER})[\s\\]*(\()?`, "g");
+/**
+ * The name a `class` statement defines, and whether its bases follow. The keyword comes first and
+ * is checked for a name before it afterwards: a pattern that starts with a literal is searched
+ * for far faster than one that looks behind at every offset.
+ */
+const CLASS_HEADER = new RegExp(String.raw`class(?<![\w\u0080-\uffff]class)[\s\\]+(${IDENTIFIER})[\s\\]*(\()?`, "g");
 const AS_NAME = new RegExp(String.raw`${NAME_START}as[\s\\]+(${IDENTIFIER})`, "g");
 
 /**
@@ -358,8 +329,9 @@ function subclassNames(code: string, suffix: string): Set<string> {
     }
     classes.push({ name: match[1]!, bases: code.slice(open + 1, close).match(NAME_TOKEN) ?? [] });
   }
-  const aliases = importAliases(code);
   const found = new Set<string>();
+  if (classes.length === 0) return found;
+  const aliases = importAliases(code);
   for (let grew = true; grew; ) {
     grew = false;
     for (const { name, bases } of classes) {
@@ -370,70 +342,18 @@ function subclassNames(code: string, suffix: string): Set<string> {
   }
   return found;
 }
-const DEFINING_KEYWORD = new RegExp(String.raw`${NAME_START}(?:def|class)[ \t\f]+$`);
-
-/** True when the name around `at` follows `def` or `class`: `def run(` defines, never calls. */
-function isDefinedName(text: string, at: number): boolean {
-  let start = at;
-  while (start > 0 && isNameCode(text.charCodeAt(start - 1))) start--;
-  return DEFINING_KEYWORD.test(text.slice(Math.max(0, start - 16), start));
-}
-
 let lastFacts: TextFacts | undefined;
-let callScan: { version: number; patterns: Array<{ pattern: RegExp; whole: boolean }> } | undefined;
+let scanner: { version: number; scanner: CallScanner } | undefined;
 
 function textFacts(text: string): TextFacts {
   if (lastFacts?.text !== text || lastFacts.version !== catalogueNames.version) lastFacts = new TextFacts(text, catalogueNames.version);
   return lastFacts;
 }
 
-/**
- * Two passes find every catalogue's callee names written as calls: the name, then the call's `(`,
- * or `as` where an import renames it (the call then uses the alias; the name is only in the
- * import). Whole names (`\bbind`) and suffixes (`Server`, inside any name) are scanned apart: one
- * pattern holding both tries the suffix at every offset of the text, and is slower than the two.
- */
-function callScanPatterns(): Array<{ pattern: RegExp; whole: boolean }> {
-  if (callScan?.version !== catalogueNames.version) {
-    // The lookahead looks past spaces only, so the scan stays linear; TokenLookup crosses lines.
-    const after = String.raw`(?=[ \t\f]*(?:[(#\\\r\n]|as\b|$))`;
-    const patterns = [];
-    const { whole, suffixes } = catalogueNames;
-    if (whole.size > 0) patterns.push({ pattern: new RegExp(`\\b(${alternation(whole)})${after}`, "g"), whole: true });
-    if (suffixes.size > 0) patterns.push({ pattern: new RegExp(`(${alternation(suffixes)})${after}`, "g"), whole: false });
-    callScan = { version: catalogueNames.version, patterns };
-  }
-  return callScan.patterns;
-}
-
-/**
- * Names as one alternation factored by their shared prefixes (`run(?:_app|_server)?`): at each
- * offset the scan then tries one branch per character instead of every name, a fifth faster over
- * the standard library than the flat list. Longer names come first where a prefix ends one, as
- * in a list sorted by length, so the longest name written there is the one matched.
- */
-function alternation(names: Iterable<string>): string {
-  interface Node {
-    ends: boolean;
-    next: Map<string, Node>;
-  }
-  const root: Node = { ends: false, next: new Map() };
-  for (const name of names) {
-    let node = root;
-    for (const c of name) {
-      let child = node.next.get(c);
-      if (!child) node.next.set(c, (child = { ends: false, next: new Map() }));
-      node = child;
-    }
-    node.ends = true;
-  }
-  const write = (node: Node): string => {
-    const branches = [...node.next].map(([c, child]) => c + write(child));
-    if (branches.length === 0) return "";
-    const group = `(?:${branches.join("|")})`;
-    return node.ends ? `${group}?` : branches.length === 1 ? branches[0]! : group;
-  };
-  return write(root);
+/** The scanner of every catalogue's callee names, built anew when a catalogue adds names. */
+function callScanner(): CallScanner {
+  if (scanner?.version !== catalogueNames.version) scanner = { version: catalogueNames.version, scanner: new CallScanner(catalogueNames) };
+  return scanner.scanner;
 }
 
 /**
