@@ -1,6 +1,6 @@
-#!/usr/bin/env node
 // The command line: argv to options, the engine's results to stdout (patch, JSON) and stderr
-// (errors, summary), and the exit status of SPEC §4. All the work happens in the engine.
+// (errors, summary), and the exit status of SPEC §4. All the work happens in the engine. Loaded
+// by src/cli.ts, the executable, once it has done what must come before the rest loads.
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -18,7 +18,6 @@ import { loadConfig } from "./config.js";
 import { transforms } from "../transforms/index.js";
 import type { Transform } from "./transform.js";
 import { appendAll } from "./append.js";
-import { tierUpLater } from "./tiering.js";
 
 // 130 and 143 are 128 + the signal number, as a shell reports a process killed by SIGINT or SIGTERM.
 export const EXIT = { clean: 0, fixable: 1, error: 2, interrupted: 130, brokenPipe: 141, terminated: 143 } as const;
@@ -254,9 +253,6 @@ process.stdout.on("error", (error: NodeJS.ErrnoException) => {
   process.stderr.write(`bindfix: cannot write to standard output: ${error.message}\n`);
   process.exit(EXIT.error);
 });
-
-// Before any file is read: the scan's functions get their optimisation budgets as they first run.
-tierUpLater();
 
 main(process.argv.slice(2)).then(
   (code) => {

@@ -2,16 +2,16 @@
 // thread for small trees; for large ones on a pool of worker threads while this thread walks, or,
 // with two cores, on one worker and this thread sharing the batches. A bounded window of batches
 // is in flight, so memory does not grow with the repository. Writes stay in this thread.
-import { availableParallelism } from "node:os";
-import { Worker } from "node:worker_threads";
+import type { Worker } from "node:worker_threads";
 import type { FileError } from "./types.js";
 import { discover, type DiscoveredFile, type Discovery } from "./discover.js";
 import { internalError, readSource, scanPaths, scanSource, type FileOutcome, type RunOptions, type ScannedSource } from "./run.js";
 import { writeIfUnchanged } from "./write.js";
-import { CONTROL, STOP, settleDiscovered, settleScanned, type FileResult, type SettleMode, type WorkerReply, type WorkerRequest, type WorkerSetup } from "./worker.js";
+import { CONTROL, STOP, settleDiscovered, settleScanned, type AllSent, type FileResult, type SettleJob, type SettleMode, type WorkerReply, type WorkerRequest, type WorkerSetup } from "./worker.js";
 import { Progress, progressWanted } from "./progress.js";
 import { releaseTrees, treesAwaitRelease } from "./parse.js";
 import { transformById } from "../transforms/index.js";
+import { adoptPrestartedWorker, dropPrestartedWorker, startWorker, workerCount } from "./prestart.js";
 
 export type SettledItem = { error: FileError } | { outcome: FileOutcome } | { review: ScannedSource };
 
@@ -34,8 +34,8 @@ const POOL_MIN_FILES = 256;
  * runs, docs/performance.md); the whole installed Python (13,353) about 0.8.
  */
 const SHARED_MIN_FILES = 1024;
-/** With one worker, this thread takes a batch itself once the worker has this many still to finish. */
-const SHARED_BACKLOG = 2;
+/** With one worker, batches this thread walks ahead of the claims, so that the worker rarely waits for one. */
+const SHARED_LOOKAHEAD = 64;
 /** Settled batches held behind one still being scanned before this thread waits for it. */
 const MAX_HELD_BATCHES = 64;
 /**
@@ -77,6 +77,7 @@ export async function* settlePaths(options: SettleOptions): AsyncGenerator<Settl
   }
   try {
     const usePool = workers > 0 && !exhausted;
+    if (!usePool) dropPrestartedWorker();
     stats.workers = usePool ? workers : 0;
     let results: AsyncGenerator<FileResult>;
     // With a counter on a terminal, one thread walks the whole tree first, so that it shows a total:
@@ -84,7 +85,7 @@ export async function* settlePaths(options: SettleOptions): AsyncGenerator<Settl
     // review, whose first question should come as early as it can.
     const walkFirst = !usePool && progress !== undefined && !options.interactive;
     if (usePool) {
-      results = pooled(options, workers, head, discovery, stats);
+      results = workers === 1 ? sharedPair(options, head, discovery, stats) : pooled(options, workers, head, discovery, stats);
     } else if (walkFirst) {
       const all = [...head];
       if (!exhausted) for await (const item of discovery) all.push(item);
@@ -142,13 +143,10 @@ interface RunStats {
  * when a transform is not a registered one (workers can only load those by id).
  */
 function poolSize(options: SettleOptions): number {
-  if (process.env.BINDFIX_TEST_PAUSE_MS) return 0;
   if (!options.transforms.every((transform) => transformById(transform.id) === transform)) return 0;
-  const forced = process.env.BINDFIX_WORKERS;
-  if (forced) return Math.max(0, Math.floor(Number(forced)) || 0);
   // With three cores or more, this thread walks the tree and prints while the workers scan: it
-  // keeps a core of its own. With two, it scans beside one worker (see `pooled`).
-  return Math.max(0, availableParallelism() - 1);
+  // keeps a core of its own. With two, it scans beside one worker (see `sharedPair`).
+  return workerCount();
 }
 
 /** The discoveries already taken from a walk, then the rest of it. */
@@ -221,6 +219,34 @@ interface Slot {
   results: Promise<FileResult[]>;
 }
 
+/** A slot for results that are already known. */
+const settledSlot = (results: FileResult[]): Slot => ({ done: true, results: Promise.resolve(results) });
+
+/** A slot that is done once `results` settle. */
+function pendingSlot(results: Promise<FileResult[]>): Slot {
+  const slot: Slot = { done: false, results };
+  const done = (): void => void (slot.done = true);
+  results.then(done, done);
+  return slot;
+}
+
+function workerSetup(options: SettleOptions, claims: boolean): WorkerSetup {
+  const mode = { write: options.write, interactive: options.interactive };
+  return { kind: "bindfix-pool", transformIds: options.transforms.map((transform) => transform.id), rewrite: options.rewrite, mode, claims };
+}
+
+/** Settles a batch in this thread, letting the event loop turn between files (a batch yields nothing until its end). */
+async function settleHere(files: readonly DiscoveredFile[], job: SettleJob, turn: () => Promise<void>): Promise<FileResult[]> {
+  const results: FileResult[] = [];
+  for (const file of files) {
+    results.push(settleDiscovered(file, job));
+    if (treesAwaitRelease()) await releaseTrees();
+    else await turn();
+  }
+  return results;
+}
+
+/** Three cores or more: this thread walks and hands batches to the workers, which scan them all. */
 async function* pooled(
   options: SettleOptions,
   size: number,
@@ -228,64 +254,111 @@ async function* pooled(
   rest: AsyncGenerator<Discovery>,
   stats: RunStats,
 ): AsyncGenerator<FileResult> {
-  const mode = { write: options.write, interactive: options.interactive };
-  const pool = new WorkerPool(size, { kind: "bindfix-pool", transformIds: options.transforms.map((transform) => transform.id), rewrite: options.rewrite, mode });
+  const pool = new WorkerPool(size, workerSetup(options, false));
   const slots: Slot[] = [];
   let batch: DiscoveredFile[] = [];
-  let found = 0;
   let pending = 0;
-  const push = (results: Promise<FileResult[]>): void => {
-    const slot: Slot = { done: false, results };
-    pending++;
-    results.then(
-      () => ((slot.done = true), pending--),
-      () => ((slot.done = true), pending--),
-    );
-    slots.push(slot);
-  };
-  // With a single worker this thread has a core's worth of time left over from walking, so it scans
-  // a batch itself whenever the worker is behind: the two split the tree by how fast each goes.
-  const shared = size === 1;
-  const turn = eventLoopTurns();
-  const job = { transforms: options.transforms, rewrite: options.rewrite, mode };
-  const flush = async (): Promise<void> => {
-    const files = batch;
+  const flush = (): void => {
+    if (batch.length === 0) return;
+    const results = pool.run(batch);
     batch = [];
-    if (files.length === 0) return;
-    if (!shared || pool.backlog() < SHARED_BACKLOG) {
-      push(pool.run(files));
-      return;
-    }
-    stats.batchesHere++;
-    const results: FileResult[] = [];
-    for (const file of files) {
-      results.push(settleDiscovered(file, job));
-      // A batch scanned here yields nothing until its end: the loop gets its turns meanwhile too.
-      if (treesAwaitRelease()) await releaseTrees();
-      else await turn();
-    }
-    push(Promise.resolve(results));
+    pending++;
+    const settled = (): void => void pending--;
+    results.then(settled, settled);
+    slots.push(pendingSlot(results));
   };
   try {
     for await (const item of headThenRest(head, rest)) {
-      stats.found = ++found;
+      stats.found++;
       if ("error" in item) {
         // A discovery error keeps its place among the files.
-        await flush();
-        push(Promise.resolve([{ kind: "error", error: item.error }]));
+        flush();
+        slots.push(settledSlot([{ kind: "error", error: item.error }]));
       } else {
         batch.push(item.file);
-        if (batch.length >= BATCH_SIZE) await flush();
+        if (batch.length >= BATCH_SIZE) flush();
       }
       // Waits for the first batch only when enough are in flight, or settled ones pile up behind it.
       while (slots.length > 0 && (slots[0]!.done || pending >= size * WINDOW_PER_WORKER || slots.length >= MAX_HELD_BATCHES)) {
         yield* await slots.shift()!.results;
       }
     }
-    await flush();
+    flush();
     stats.discovering = false;
     while (slots.length > 0) yield* await slots.shift()!.results;
   } finally {
+    await pool.close();
+  }
+}
+
+/**
+ * Two cores: this thread walks, and it and one worker share the batches. Every batch is sent to
+ * the worker as it is made; whichever of the two is free claims the next one from a shared
+ * counter, so neither waits on the other (handing batches over by the worker's backlog left the
+ * worker idle while this thread scanned, and one of them idle at the end while the other finished
+ * its queue). This thread walks up to `SHARED_LOOKAHEAD` batches ahead of the claims, so that the
+ * worker rarely waits for one while this thread scans a large file.
+ */
+async function* sharedPair(options: SettleOptions, head: Discovery[], rest: AsyncGenerator<Discovery>, stats: RunStats): AsyncGenerator<FileResult> {
+  const pool = new WorkerPool(1, workerSetup(options, true));
+  const job: SettleJob = { transforms: options.transforms, rewrite: options.rewrite, mode: { write: options.write, interactive: options.interactive } };
+  const turn = eventLoopTurns();
+  const walk = headThenRest(head, rest);
+  /** Results in path order: batches and discovery errors. */
+  const slots: Slot[] = [];
+  /** Batches by number, as sent to the worker. */
+  const sent: Array<{ files: DiscoveredFile[]; slot: Slot }> = [];
+  let batch: DiscoveredFile[] = [];
+  let walked = false;
+  const send = (): void => {
+    if (batch.length === 0) return;
+    const offer = pool.offer(batch);
+    const slot = pendingSlot(offer.results);
+    sent.push({ files: batch, slot });
+    slots.push(slot);
+    batch = [];
+  };
+  /** Walks on until `count` batches have been sent, or the walk ends. */
+  const walkTo = async (count: number): Promise<void> => {
+    while (sent.length < count && !walked) {
+      const next = await walk.next();
+      if (next.done) {
+        walked = true;
+        send();
+        pool.allOffered();
+        stats.discovering = false;
+        break;
+      }
+      stats.found++;
+      if ("error" in next.value) {
+        // A discovery error keeps its place among the files.
+        send();
+        slots.push(settledSlot([{ kind: "error", error: next.value.error }]));
+      } else {
+        batch.push(next.value.file);
+        if (batch.length >= BATCH_SIZE) send();
+      }
+    }
+  };
+  try {
+    for (;;) {
+      await walkTo(pool.claimed() + SHARED_LOOKAHEAD);
+      // Settled batches pile up behind one the worker is still on: wait for it before taking more.
+      if (slots.length >= SHARED_LOOKAHEAD + MAX_HELD_BATCHES) yield* await slots.shift()!.results;
+      const id = pool.claim();
+      await walkTo(id + 1);
+      const claimed = sent[id];
+      if (!claimed) break;
+      pool.withdraw(id);
+      stats.batchesHere++;
+      const results = await settleHere(claimed.files, job, turn);
+      claimed.slot.results = Promise.resolve(results);
+      claimed.slot.done = true;
+      while (slots.length > 0 && slots[0]!.done) yield* await slots.shift()!.results;
+    }
+    while (slots.length > 0) yield* await slots.shift()!.results;
+  } finally {
+    await walk.return(undefined);
     await pool.close();
   }
 }
@@ -303,9 +376,9 @@ function stopWorker(worker: Worker): Promise<void> {
 }
 
 /**
- * A fixed set of worker threads, each settling one batch of files at a time. Several workers get
- * their next batch as each replies, which balances them. A single one gets every batch at once
- * and queues them itself: its replies wait while this thread scans, and it must not wait on them.
+ * A fixed set of worker threads, each settling one batch of files at a time. Workers of a pool get
+ * their next batch as each replies (`run`), which balances them. A worker that shares the tree with
+ * this thread is sent every batch at once (`offer`) and settles those it claims.
  */
 class WorkerPool {
   private readonly idle: Worker[] = [];
@@ -316,20 +389,23 @@ class WorkerPool {
   private failure: Error | undefined;
   /** Workers that have already exited: `close` has none of them to stop. */
   private readonly exited = new Set<Worker>();
-  /** Shared with the workers (`CONTROL`): the batches they have finished, read without waiting for their replies, and the request to stop. */
-  private readonly control = new Int32Array(new SharedArrayBuffer(2 * Int32Array.BYTES_PER_ELEMENT));
-  /** One worker, handed its batches at once rather than as it replies. */
-  private readonly single: boolean;
+  /** Shared with the workers (`CONTROL`): the request to stop, and the next batch to claim. */
+  private readonly control = new Int32Array(new SharedArrayBuffer(Object.keys(CONTROL).length * Int32Array.BYTES_PER_ELEMENT));
+  /** The worker claims its batches rather than being handed the next as it replies. */
+  private readonly claims: boolean;
 
   constructor(size: number, setup: WorkerSetup) {
-    this.single = size === 1;
+    this.claims = !!setup.claims;
     for (let i = 0; i < size; i++) {
       const workerData: WorkerSetup = { ...setup, control: this.control };
-      const worker = new Worker(new URL("./worker.js", import.meta.url), { workerData, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+      // The worker the command line started first thing gets the setup as its first message.
+      const prestarted = i === 0 ? adoptPrestartedWorker() : undefined;
+      prestarted?.postMessage(workerData);
+      const worker = prestarted ?? startWorker(workerData);
       worker.on("message", (reply: WorkerReply) => {
         this.waiting.get(reply.id)?.resolve(reply.results);
         this.waiting.delete(reply.id);
-        if (!this.single) this.dispatch(worker);
+        if (!this.claims) this.dispatch(worker);
       });
       worker.on("error", (error) => this.fail(error));
       worker.on("exit", (code) => {
@@ -341,24 +417,51 @@ class WorkerPool {
     }
   }
 
-  /** Batches handed to the workers that they have not finished yet. */
-  backlog(): number {
-    return this.nextId - Atomics.load(this.control, CONTROL.FINISHED);
-  }
-
+  /** Settles a batch on the next free worker. */
   run(files: DiscoveredFile[]): Promise<FileResult[]> {
-    return new Promise((resolve, reject) => {
-      if (this.failure) return reject(this.failure);
-      const id = this.nextId++;
-      this.waiting.set(id, { resolve, reject });
-      if (this.single) {
-        this.all[0]!.postMessage({ id, files } satisfies WorkerRequest);
-        return;
-      }
-      this.queue.push({ id, files });
+    return this.request(files, (request) => {
+      this.queue.push(request);
       const worker = this.idle.pop();
       if (worker) this.dispatch(worker);
+    }).results;
+  }
+
+  /**
+   * Sends a batch to the only worker, which settles it if it claims it (see `claim`); its number
+   * is the one `claim` hands out for it.
+   */
+  offer(files: DiscoveredFile[]): { id: number; results: Promise<FileResult[]> } {
+    return this.request(files, (request) => this.all[0]!.postMessage(request));
+  }
+
+  /** Tells the worker that every batch has been offered: once past them, it ends itself. */
+  allOffered(): void {
+    this.all[0]!.postMessage({ sent: this.nextId } satisfies AllSent);
+  }
+
+  /** The number of the next batch nobody has claimed yet. */
+  claimed(): number {
+    return Atomics.load(this.control, CONTROL.NEXT_BATCH);
+  }
+
+  /** Claims the next batch for this thread: the worker will pass it by. */
+  claim(): number {
+    return Atomics.add(this.control, CONTROL.NEXT_BATCH, 1);
+  }
+
+  /** Forgets the worker's reply to a batch this thread claimed: none will come. */
+  withdraw(id: number): void {
+    this.waiting.delete(id);
+  }
+
+  private request(files: DiscoveredFile[], send: (request: WorkerRequest) => void): { id: number; results: Promise<FileResult[]> } {
+    const id = this.nextId++;
+    const results = new Promise<FileResult[]>((resolve, reject) => {
+      if (this.failure) return reject(this.failure);
+      this.waiting.set(id, { resolve, reject });
+      send({ id, files });
     });
+    return { id, results };
   }
 
   /**

@@ -7,6 +7,7 @@ import type { DiscoveredFile } from "./discover.js";
 import { internalError, readSource, scanSource, settleFile, type FileOutcome, type ScannedSource, type Writer } from "./run.js";
 import { releaseTrees, treesAwaitRelease } from "./parse.js";
 import { transformById } from "../transforms/index.js";
+import { PRESTARTED } from "./prestart.js";
 
 export interface SettleMode {
   /** Apply every fixable finding (`--write`). */
@@ -69,12 +70,17 @@ export interface WorkerSetup {
   transformIds: string[];
   rewrite: RewriteOptions;
   mode: SettleMode;
-  /** Shared with the pool: at `FINISHED`, the batches the workers have finished; at `STOPPING`, 1 once they must stop. */
+  /** Shared with the pool: at `STOPPING`, 1 once the workers must stop; at `NEXT_BATCH`, the next batch to claim when the worker `claims`. */
   control?: Int32Array;
+  /**
+   * The worker shares a tree with the main thread: it is sent every batch, and settles only those
+   * it claims from `control[NEXT_BATCH]`, as the main thread does when it is free.
+   */
+  claims?: boolean;
 }
 
-/** Where the pool's shared `control` counts finished batches, and where it asks the workers to stop. */
-export const CONTROL = { FINISHED: 0, STOPPING: 1 } as const;
+/** Where the pool's shared `control` asks the workers to stop, and hands out the batches to claim. */
+export const CONTROL = { STOPPING: 0, NEXT_BATCH: 1 } as const;
 
 /** The message that asks an idle worker to stop (a busy one sees `CONTROL.STOPPING` between two files). */
 export const STOP = "bindfix-stop";
@@ -82,6 +88,14 @@ export const STOP = "bindfix-stop";
 export interface WorkerRequest {
   id: number;
   files: DiscoveredFile[];
+}
+
+/**
+ * Sent to a worker that claims its batches once the last batch has been sent: how many there are.
+ * A worker whose claim is past them ends itself, while the main thread may still be scanning.
+ */
+export interface AllSent {
+  sent: number;
 }
 
 export interface WorkerReply {
@@ -96,36 +110,104 @@ function serveBatches(setup: WorkerSetup): void {
     rewrite: setup.rewrite,
     mode: setup.mode,
   };
-  // Batches are settled one after another, in the order they came, whether the pool sends the next
-  // after a reply or (to a single worker) all at once: a batch waiting for trees to be released
-  // never lets the next one start.
-  const queue: WorkerRequest[] = [];
-  let settling = false;
   // A worker terminated from outside while in the parser's native code aborts the whole process, so
   // it stops itself when asked, between two files (where no native call is under way).
   const stopping = (): boolean => !!setup.control && Atomics.load(setup.control, CONTROL.STOPPING) === 1;
-  const settleQueued = async (): Promise<void> => {
-    settling = true;
-    for (let request = queue.shift(); request; request = queue.shift()) {
-      const results: FileResult[] = [];
-      for (const file of request.files) {
-        if (stopping()) process.exit(0);
-        const result = settleDiscovered(file, job);
-        results.push(result.kind === "review" ? { kind: "review", file: result.file } : result);
-        if (treesAwaitRelease()) await releaseTrees();
-      }
-      if (setup.control) Atomics.add(setup.control, CONTROL.FINISHED, 1);
-      parentPort!.postMessage({ id: request.id, results } satisfies WorkerReply);
+  const settleBatch = async (request: WorkerRequest): Promise<void> => {
+    const results: FileResult[] = [];
+    for (const file of request.files) {
+      if (stopping()) process.exit(0);
+      const result = settleDiscovered(file, job);
+      results.push(result.kind === "review" ? { kind: "review", file: result.file } : result);
+      if (treesAwaitRelease()) await releaseTrees();
     }
-    settling = false;
+    parentPort!.postMessage({ id: request.id, results } satisfies WorkerReply);
   };
-  parentPort!.on("message", (request: WorkerRequest | typeof STOP) => {
-    if (request === STOP) process.exit(0);
-    queue.push(request);
-    if (!settling) void settleQueued();
+  const received = setup.claims && setup.control ? claimedBatches(setup.control) : queuedBatches();
+  parentPort!.on("message", (message: WorkerRequest | AllSent | typeof STOP) => {
+    if (message === STOP) process.exit(0);
+    received.add(message);
   });
+  void (async () => {
+    for (let request = await received.next(); request; request = await received.next()) await settleBatch(request);
+    process.exit(0);
+  })();
 }
 
-if (!isMainThread && parentPort && (workerData as WorkerSetup | undefined)?.kind === "bindfix-pool") {
-  serveBatches(workerData as WorkerSetup);
+/**
+ * The batches a worker settles, one after another: `add` as they arrive, `next` the one to settle
+ * now, or undefined once there will be no more.
+ */
+interface BatchSource {
+  add(message: WorkerRequest | AllSent): void;
+  next(): Promise<WorkerRequest | undefined>;
+}
+
+/** A waiter for the next batch that `add` makes available. */
+function arrivals(): { wait: () => Promise<void>; notify: () => void } {
+  let wake: (() => void) | undefined;
+  return {
+    wait: () => new Promise<void>((resolve) => (wake = resolve)),
+    notify: () => {
+      const waiting = wake;
+      wake = undefined;
+      waiting?.();
+    },
+  };
+}
+
+/**
+ * Every batch, in the order it came, whether the pool sends the next after a reply or (to a
+ * single worker) all at once: a batch waiting for trees to be released never lets the next start.
+ */
+function queuedBatches(): BatchSource {
+  const queue: WorkerRequest[] = [];
+  const arrival = arrivals();
+  return {
+    add(message) {
+      if ("sent" in message) return;
+      queue.push(message);
+      arrival.notify();
+    },
+    async next() {
+      while (queue.length === 0) await arrival.wait();
+      return queue.shift()!;
+    },
+  };
+}
+
+/**
+ * The batches this worker claims, when it shares a tree with the main thread: the next number
+ * from the shared counter, whose batch may still be on its way. The batches the main thread
+ * claimed are dropped as they are passed.
+ */
+function claimedBatches(control: Int32Array): BatchSource {
+  const sent = new Map<number, WorkerRequest>();
+  const arrival = arrivals();
+  let claimed = -1;
+  /** How many batches there are, once the last has been sent. */
+  let total: number | undefined;
+  return {
+    add(message) {
+      if ("sent" in message) total = message.sent;
+      else if (message.id >= claimed) sent.set(message.id, message);
+      arrival.notify();
+    },
+    async next() {
+      claimed = Atomics.add(control, CONTROL.NEXT_BATCH, 1);
+      for (const id of sent.keys()) if (id < claimed) sent.delete(id);
+      while (!sent.has(claimed)) {
+        if (total !== undefined && claimed >= total) return undefined;
+        await arrival.wait();
+      }
+      const request = sent.get(claimed)!;
+      sent.delete(claimed);
+      return request;
+    },
+  };
+}
+
+if (!isMainThread && parentPort) {
+  if (workerData === PRESTARTED) parentPort.once("message", (setup: WorkerSetup) => serveBatches(setup));
+  else if ((workerData as WorkerSetup | undefined)?.kind === "bindfix-pool") serveBatches(workerData as WorkerSetup);
 }
