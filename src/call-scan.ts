@@ -93,11 +93,18 @@ export class CallScanner {
       const token = match.index;
       const call = text.charCodeAt(token) === OPEN;
       // `as` may touch the name before it (`runas` renames `run`, as `TokenLookup` reads it).
-      for (const end of wordEndsBefore(text, token, !call)) {
+      // Several words may come before one token (a word before a `#`, and one at the line's end);
+      // they are taken in text order.
+      const names: FoundName[] = [];
+      for (const end of wordEndsBefore(text, token, !call).sort((a, b) => a - b)) {
         const name = this.nameEndingAt(text, end);
-        if (!name) continue;
-        if (call && !isDefinedName(text, name.start)) recordCall(found, name, token);
-        else if (!call) recordRename(found, name);
+        if (name && !(call && isDefinedName(text, name.start))) names.push(name);
+      }
+      if (!call) for (const name of names) recordRename(found, name);
+      else {
+        // A `(` is a call of its whole names, the last of them its callee; of a suffix alone (`*Server`) only when no whole name precedes it.
+        const whole = names.filter((name) => !name.keys[0]!.startsWith("*"));
+        for (const name of whole.length > 0 ? whole : names.slice(0, 1)) recordCall(found, name, token);
       }
     }
     for (const offsets of found.openings.values()) offsets.sort((a, b) => a - b);

@@ -306,21 +306,23 @@ async function* sharedPair(options: SettleOptions, head: Discovery[], rest: Asyn
   const walk = headThenRest(head, rest);
   /** Results in path order: batches and discovery errors. */
   const slots: Slot[] = [];
-  /** Batches by number, as sent to the worker. */
-  const sent: Array<{ files: DiscoveredFile[]; slot: Slot }> = [];
+  /** The batches sent that nobody may have claimed yet, by number (those below the last claim here are dropped). */
+  const unclaimed = new Map<number, { files: DiscoveredFile[]; slot: Slot }>();
+  let sent = 0;
   let batch: DiscoveredFile[] = [];
   let walked = false;
   const send = (): void => {
     if (batch.length === 0) return;
     const offer = pool.offer(batch);
     const slot = pendingSlot(offer.results);
-    sent.push({ files: batch, slot });
+    unclaimed.set(offer.id, { files: batch, slot });
+    sent++;
     slots.push(slot);
     batch = [];
   };
   /** Walks on until `count` batches have been sent, or the walk ends. */
   const walkTo = async (count: number): Promise<void> => {
-    while (sent.length < count && !walked) {
+    while (sent < count && !walked) {
       const next = await walk.next();
       if (next.done) {
         walked = true;
@@ -347,7 +349,12 @@ async function* sharedPair(options: SettleOptions, head: Discovery[], rest: Asyn
       if (slots.length >= SHARED_LOOKAHEAD + MAX_HELD_BATCHES) yield* await slots.shift()!.results;
       const id = pool.claim();
       await walkTo(id + 1);
-      const claimed = sent[id];
+      const claimed = unclaimed.get(id);
+      // Every batch below this claim has been claimed by one of the two: this thread needs none of them.
+      for (const number of unclaimed.keys()) {
+        if (number > id) break;
+        unclaimed.delete(number);
+      }
       if (!claimed) break;
       pool.withdraw(id);
       stats.batchesHere++;

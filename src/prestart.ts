@@ -20,9 +20,16 @@ export function workerCount(): number {
   return Math.max(0, availableParallelism() - 1);
 }
 
-/** Starts a worker on src/worker.ts. Its young generation is kept small: many workers' heaps add up. */
+/**
+ * The young generation of a worker's heap, in MB. Kept small, as workers' heaps add up: over the
+ * whole installed Python (13,353 files, this thread and one worker) 4 MB peaked at 176–189 MB
+ * against 185–197 MB for 8 MB, in the same time (8 runs each); 2 MB was 3% slower.
+ */
+const WORKER_YOUNG_GENERATION_MB = 4;
+
+/** Starts a worker on src/worker.ts. */
 export function startWorker(workerData: unknown): Worker {
-  return new Worker(new URL("./worker.js", import.meta.url), { workerData, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+  return new Worker(new URL("./worker.js", import.meta.url), { workerData, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
 }
 
 let prestarted: { worker: Worker; exited: boolean } | undefined;
