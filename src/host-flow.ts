@@ -65,8 +65,11 @@ export interface WrittenArguments {
   keywords: ReadonlyMap<string, string>;
   /** True when a `*args` or `**kwargs` is passed: then positions and keywords are not all seen. */
   unpacked: boolean;
-  /** The call's logical line up to its `(`, as written (strings and comments too): its callee and receiver are in it. */
-  before: string;
+  /**
+   * Whether `pattern` (not global or sticky) matches the call's logical line up to its `(`, as
+   * written (strings and comments too): its callee and receiver are in it.
+   */
+  beforeMatches(pattern: RegExp): boolean;
 }
 
 /** A keyword argument's name, at the start of an argument (`host = ...`, not `host == ...`). */
@@ -93,6 +96,8 @@ export class HostFlow {
   private readonly closings = new Map<number, number>();
   /** Word → where its values start (`bindingsOf`), per word followed. */
   private readonly bindingStarts = new Map<string, number[]>();
+  /** Per pattern asked about by `beforeMatches`: whether it matches anywhere in the text. */
+  private readonly mentioned = new Map<RegExp, boolean>();
   /** Lines holding a literal that passes the target test, per test. */
   private readonly targetLines = new Map<(literal: string) => boolean, Set<number>>();
 
@@ -227,17 +232,22 @@ export class HostFlow {
     if (bare[open] !== "(") return true;
     const { positional, keywords, unpacked } = this.splitArguments(open, this.closing(open));
     const text = ([start, end]: [number, number]): string => bare.slice(start, end);
-    const lineStart = (): number => this.lineStarts[this.lineAt(open, 0)]!;
     const { text: written } = this.lexed;
     return test({
       positional: positional.map(text),
       keywords: new Map([...keywords].map(([name, range]) => [name, text(range)])),
       unpacked,
-      // Read by few tests, and it needs the logical lines: made when read.
-      get before() {
-        return written.slice(lineStart(), open);
-      },
+      // The logical lines cost a pass over the whole text: asked for only where the pattern is
+      // somewhere in it (most files never name Flask-SocketIO's receiver).
+      beforeMatches: (pattern) => this.mentions(pattern) && pattern.test(written.slice(this.lineStarts[this.lineAt(open, 0)]!, open)),
     });
+  }
+
+  /** Whether a pattern matches somewhere in the text as written, once per pattern. */
+  private mentions(pattern: RegExp): boolean {
+    let found = this.mentioned.get(pattern);
+    if (found === undefined) this.mentioned.set(pattern, (found = pattern.test(this.lexed.text)));
+    return found;
   }
 
   /**

@@ -245,3 +245,10 @@ test("calls the analysis rejects by the shape of their arguments are skipped, as
   assert.equal(mayMatch('where = ""\nserver.listen(8888, where)\n'), true);
   assert.equal(mayMatch('where = ""\nserver.listen(port=options.port, address=where)\n'), true);
 });
+
+test("Flask-SocketIO's receiver is looked for on the call's own logical line, over its lines", () => {
+  const mayMatch = (text: string): boolean => transforms.find((transform) => transform.id === "web-run")!.mayMatch(text);
+  assert.equal(mayMatch('where = ""\nserver = (socketio\n    .run(app, where))\n'), true);
+  assert.equal(mayMatch('where = ""\nsio = None  # the socketio server\nrunner.run(app, where)\n'), false);
+  assert.equal(mayMatch('where = ""\nrunner.run(app, where)\n'), false);
+});

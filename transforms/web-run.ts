@@ -72,7 +72,7 @@ const run: BindingApi[] = [
     host: { index: 1 },
     modules: [],
     when: (args, call) => !args.keywords.has("host") && SOCKETIO.test(receiverOf(call)?.text ?? ""),
-    whenWritten: (args) => args.unpacked || (!args.keywords.has("host") && SOCKETIO.test(args.before)),
+    whenWritten: (args) => args.unpacked || (!args.keywords.has("host") && args.beforeMatches(SOCKETIO)),
     message: "web server started on all interfaces",
   },
 ];
