@@ -1,6 +1,7 @@
 // `npm run prefilter-check -- <dir>...`: scans every Python file under the given folders twice,
 // with the prefilter and with every transform forced to parse, and lists each file where the
-// findings differ (a finding the prefilter hid). Exit 1 on any difference. Slow by design: it
+// findings differ (a finding the prefilter hid). Exit 1 on any difference, 2 when a path given or
+// found cannot be read (a mistyped folder is no clean tree). Slow by design: it
 // parses every file. Run it over a large real tree after changing a prefilter.
 import { readFileSync } from "node:fs";
 import { discover } from "../src/discover.js";
@@ -27,8 +28,14 @@ async function main(): Promise<void> {
   let parsed = 0;
   let withFindings = 0;
   const differences: string[] = [];
+  let unreadable = 0;
   for await (const item of discover(roots, { cwd: process.cwd(), exclude: [] })) {
-    if (!("file" in item)) continue;
+    if (!("file" in item)) {
+      // A path that does not exist must not pass as a clean tree of 0 files.
+      process.stderr.write(`error: ${item.error.path}: ${item.error.message}\n`);
+      unreadable++;
+      continue;
+    }
     const decoded = decodeSource(readFileSync(item.file.absPath));
     if ("error" in decoded) continue;
     const input = { path: item.file.path, text: decoded.text, eol: decoded.eol };
@@ -43,6 +50,7 @@ async function main(): Promise<void> {
   for (const path of differences) process.stdout.write(`prefilter hid a finding: ${path}\n`);
   process.stdout.write(`${files} files, ${parsed} parsed after the prefilter, ${withFindings} with findings, ${differences.length} differences\n`);
   if (differences.length > 0) process.exitCode = 1;
+  else if (unreadable > 0) process.exitCode = 2;
 }
 
 main().catch((error: unknown) => {
