@@ -67,10 +67,17 @@ export function isDefinedName(text: string, at: number): boolean {
 }
 
 /**
+ * A line's end. Each has one reading: were `\r\n` also a `\r` and then an empty line's `\n`, the
+ * lookbehind below would try 2^k readings of the k blank or comment lines before a `(` that no
+ * name precedes (seconds for 20 lines of a CRLF file, forever for 40).
+ */
+const LINE_END = String.raw`(?:\r\n|\r(?!\n)|(?<!\r)\n)`;
+
+/**
  * Between a name and the token after it on a later line: spaces, then a line continuation or a
  * comment, the line's end, then blank, comment-only or continuation-only lines.
  */
-const LINES_BETWEEN = String.raw`[ \t\f]*(?:\\|#[^\r\n]*)?(?:\r\n|\r|\n)(?:[ \t\f]*(?:#[^\r\n]*|\\)?(?:\r\n|\r|\n))*`;
+const LINES_BETWEEN = String.raw`[ \t\f]*(?:\\|#[^\r\n]*)?${LINE_END}(?:[ \t\f]*(?:#[^\r\n]*|\\)?${LINE_END})*`;
 
 /** A scanner for these names, built once for all the texts it reads. */
 export class CallScanner {
@@ -100,11 +107,11 @@ export class CallScanner {
         const name = this.nameEndingAt(text, end);
         if (name && !(call && isDefinedName(text, name.start))) names.push(name);
       }
-      if (!call) for (const name of names) recordRename(found, name);
-      else {
-        // A `(` is a call of its whole names, the last of them its callee; of a suffix alone (`*Server`) only when no whole name precedes it.
-        const whole = names.filter((name) => !name.keys[0]!.startsWith("*"));
-        for (const name of whole.length > 0 ? whole : names.slice(0, 1)) recordCall(found, name, token);
+      // In raw text any of them may be the callee (`MyServer  # run` then `(` on the next line calls
+      // `MyServer`): a `(` counts as a call of each, the last one its callee.
+      for (const name of names) {
+        if (call) recordCall(found, name, token);
+        else recordRename(found, name);
       }
     }
     for (const offsets of found.openings.values()) offsets.sort((a, b) => a - b);

@@ -403,6 +403,16 @@ class WorkerPool {
 
   constructor(size: number, setup: WorkerSetup) {
     this.claims = !!setup.claims;
+    try {
+      this.start(size, setup);
+    } catch (error) {
+      // No thread could be started (a limit on threads): those that were must not keep the process alive.
+      for (const worker of this.all) void worker.terminate();
+      throw error;
+    }
+  }
+
+  private start(size: number, setup: WorkerSetup): void {
     for (let i = 0; i < size; i++) {
       const workerData: WorkerSetup = { ...setup, control: this.control };
       // The worker the command line started first thing gets the setup as its first message.

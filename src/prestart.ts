@@ -40,11 +40,19 @@ let prestarted: { worker: Worker; exited: boolean } | undefined;
  */
 export function prestartWorker(argv: readonly string[]): void {
   if (workerCount() === 0 || !walksFolders(argv)) return;
-  const entry = { worker: startWorker(PRESTARTED), exited: false };
-  // Until it is adopted a failure only means the pool starts a worker of its own, which reports.
-  entry.worker.on("error", () => {});
-  entry.worker.once("exit", () => (entry.exited = true));
-  entry.worker.unref();
+  let worker: Worker;
+  try {
+    worker = startWorker(PRESTARTED);
+  } catch {
+    // No thread to be had now (a limit on threads or processes): the pool tries again, and reports.
+    return;
+  }
+  const entry = { worker, exited: false };
+  // Until it is adopted a failure only means the pool starts a worker of its own, which reports;
+  // one that failed is not adopted, even before its exit is heard.
+  worker.on("error", () => (entry.exited = true));
+  worker.once("exit", () => (entry.exited = true));
+  worker.unref();
   prestarted = entry;
 }
 

@@ -6,6 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
+import { spawnSync } from "node:child_process";
 import { CallScanner, isDefinedName, type CallScan, type CalleeNames } from "../src/call-scan.js";
 import { isAsKeyword, TokenLookup } from "../src/analysis/locate.js";
 
@@ -20,6 +21,8 @@ const NAMES: CalleeNames = {
 function referenceScan(text: string, names: CalleeNames): CallScan {
   const found: CallScan = { called: new Set(), renamed: new Set(), openings: new Map(), calleeStarts: new Map() };
   const tokens = new TokenLookup(text);
+  /** Where the whole names found end: a suffix match ending there is the same name. */
+  const wholeEnds = new Set<number>();
   const after = String.raw`(?=[ \t\f]*(?:[(#\\\r\n]|as\b|$))`;
   const byLength = (set: ReadonlySet<string>): string => [...set].sort((a, b) => b.length - a.length).join("|");
   const passes = [
@@ -31,8 +34,10 @@ function referenceScan(text: string, names: CalleeNames): CallScan {
       const next = tokens.tokenAfter(match.index + match[0].length);
       if (next < 0 || (text[next] !== "(" && !isAsKeyword(text, next))) continue;
       if (text[next] === "(" && isDefinedName(text, match.index)) continue;
-      // A call found under a whole name was recorded under its suffixes too.
-      if (!whole && text[next] === "(" && found.calleeStarts.has(next)) continue;
+      // A name found whole was recorded under its suffixes too.
+      const end = match.index + match[0].length;
+      if (whole) wholeEnds.add(end);
+      else if (wholeEnds.has(end)) continue;
       const name = match[1]!;
       const keys = [...(whole ? [name] : []), ...[...names.suffixes].filter((suffix) => name.endsWith(suffix)).map((suffix) => `*${suffix}`)];
       for (const key of keys) {
@@ -40,7 +45,8 @@ function referenceScan(text: string, names: CalleeNames): CallScan {
         if (text[next] !== "(") found.renamed.add(key);
         else {
           found.openings.set(key, [...(found.openings.get(key) ?? []), next]);
-          found.calleeStarts.set(next, match.index);
+          // Several names may come before one `(` in raw text: the last of them is its callee.
+          found.calleeStarts.set(next, Math.max(found.calleeStarts.get(next) ?? -1, match.index));
         }
       }
     }
@@ -106,6 +112,31 @@ test("the `(` may start a later line: past a line end, a continuation, a comment
 test("a continuation counts only right before the line's end, and a token line stops the search upwards", () => {
   for (const text of ["x = run \\ \n(app)\n", "run\nx = 1\n(app)\n", "run(\n)\n"]) assertAgrees(text);
   assert.equal(scanner.scan("run\nx = 1\n(app)\n").openings.size, 0);
+});
+
+test("several names before one `(` in raw text: each is called, the last one the callee", () => {
+  // The comment's `run` and the code's `MyServer`: the lexed view later keeps only `MyServer`.
+  const text = "srv = [MyServer  # run\n       ((host, 80), H)]\n";
+  const scan = scanner.scan(text);
+  assert.deepEqual([...scan.called].sort(), ["*Server", "run"]);
+  assert.equal(scan.calleeStarts.get(text.indexOf("((")), text.indexOf("run"));
+  assertAgrees(text);
+});
+
+test("blank and comment lines before a `(` no name precedes are read once each, whatever the line ends", () => {
+  // Were `\r\n` readable as `\r` and then an empty line's `\n`, these 60 lines would take 2^60
+  // tries. The scan runs in a child process, so that such a regression fails here instead of hanging the suite.
+  const script = `
+    import { CallScanner } from ${JSON.stringify(new URL("../src/call-scan.js", import.meta.url).href)};
+    const scanner = new CallScanner({ whole: new Set(["run"]), suffixes: new Set(["Server"]) });
+    for (const eol of ["\\n", "\\r\\n", "\\r"]) {
+      const text = "x = 1" + eol + ("# c" + eol + eol).repeat(30) + "(a, b) = 1, 2" + eol + "run" + eol + eol + "(app)" + eol;
+      console.log(scanner.scan(text).openings.get("run")?.length ?? 0);
+    }`;
+  const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 60_000 });
+  assert.equal(child.signal, null, "the scan did not end within a minute");
+  assert.equal(child.status, 0, child.stderr);
+  assert.deepEqual(child.stdout.trim().split("\n"), ["1", "1", "1"]);
 });
 
 test("agrees with the forward reading on any text made of names, tokens, comments and line breaks", () => {
