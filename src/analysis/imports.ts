@@ -115,22 +115,68 @@ function isRebound(root: SyntaxNode, names: NameIndex, text: string, name: strin
  * writes the name with something else after or before it.
  */
 function mayBeBound(root: SyntaxNode, text: string, name: string): boolean {
+  const lines = new ImportLines(text);
   // The word is searched for as a literal, the dot before it checked by hand (see `wholeWordOffsets`).
   for (const at of wholeWordOffsets(text, name)) {
     if (text[at - 1] === ".") continue;
     const after = /^[ \t]*(.?)/.exec(text.slice(at + name.length, at + name.length + 64))![1];
-    // Back to the line's start by hand: `lastIndexOf("\r")` would search a file without one whole.
-    let lineStart = at;
-    while (lineStart > 0 && text[lineStart - 1] !== "\n" && text[lineStart - 1] !== "\r") lineStart--;
-    const before = text.slice(lineStart, at);
+    const line = lines.holding(at);
     // `os.environ` uses the name; `import os.path` binds it (to `os`, but an alias may be rebound so).
-    if (after === "." && !/\bimport\b/.test(before)) continue;
-    if (PLAIN_IMPORT_BEFORE.test(before) && /^(?:[ \t]*(?:[,;#\r\n]|$))/.test(text.slice(at + name.length, at + name.length + 2))) continue;
-    if (/^[ \t]*from[ \t]+$/.test(before)) continue;
+    if (after === "." && !(line.firstImport >= 0 && line.firstImport < at)) continue;
+    if (line.plainImportNames.has(at) && /^(?:[ \t]*(?:[,;#\r\n]|$))/.test(text.slice(at + name.length, at + name.length + 2))) continue;
+    if (/^[ \t]*from[ \t]+$/.test(text.slice(line.start, at))) continue;
     if (!isBindable(root.descendantForIndex(at, at + name.length))) continue;
     return true;
   }
   return false;
+}
+
+/** What `mayBeBound` reads of a line: where it starts, its first word `import`, and where a plain import line's names start. */
+interface ImportLine {
+  start: number;
+  end: number;
+  /** The first whole word `import` on the line, or -1. */
+  firstImport: number;
+  /** Each offset a module name of a plain import line may start at: the line reads `import a, b.c, ` up to it (never `from x import`). */
+  plainImportNames: Set<number>;
+}
+
+/** A plain import line's `import` keyword, then each `name, ` of its list, read one after another. */
+const PLAIN_IMPORT_HEAD = /[ \t]*import[ \t]+/y;
+const PLAIN_IMPORT_ITEM = /[\w.]+[ \t]*,[ \t]*/y;
+const IMPORT_WORD = /\bimport\b/;
+
+/**
+ * The lines of a text read for ascending offsets, each once: a long line with many occurrences of
+ * the name (`# os os os ...`) would otherwise be read from its start for each of them.
+ */
+class ImportLines {
+  private line: ImportLine = { start: 0, end: -1, firstImport: -1, plainImportNames: new Set() };
+
+  constructor(private readonly text: string) {}
+
+  /** The line holding `at`, which is at or after the offset asked about before. */
+  holding(at: number): ImportLine {
+    if (at <= this.line.end) return this.line;
+    const text = this.text;
+    // Back to the line's start by hand, no further than the last line's end: `lastIndexOf("\r")`
+    // would search a file without one whole.
+    let start = at;
+    while (start > this.line.end + 1 && text[start - 1] !== "\n" && text[start - 1] !== "\r") start--;
+    let end = at;
+    while (end < text.length && text[end] !== "\n" && text[end] !== "\r") end++;
+    const content = text.slice(start, end);
+    const importAt = content.search(IMPORT_WORD);
+    const plainImportNames = new Set<number>();
+    PLAIN_IMPORT_HEAD.lastIndex = 0;
+    if (PLAIN_IMPORT_HEAD.test(content)) {
+      plainImportNames.add(start + PLAIN_IMPORT_HEAD.lastIndex);
+      PLAIN_IMPORT_ITEM.lastIndex = PLAIN_IMPORT_HEAD.lastIndex;
+      while (PLAIN_IMPORT_ITEM.test(content)) plainImportNames.add(start + PLAIN_IMPORT_ITEM.lastIndex);
+    }
+    this.line = { start, end, firstImport: importAt < 0 ? -1 : start + importAt, plainImportNames };
+    return this.line;
+  }
 }
 
 /** Parents under which a name is only read, never bound (an assignment target is a pattern or the left of one). */
@@ -149,9 +195,6 @@ function isBindable(node: SyntaxNode): boolean {
   return !READ_CONTEXTS.has(parent.type);
 }
 
-/** What precedes a module name in a plain import line: `import a, b.c, ` (never `from x import`). */
-const PLAIN_IMPORT_BEFORE = /^[ \t]*import[ \t]+(?:[\w.]+[ \t]*,[ \t]*)*$/;
-
 function importsOsAs(node: SyntaxNode, local: string): boolean {
   if (node.type !== "import_statement") return false;
   return node.childrenForFieldName("name").some((name) =>
@@ -162,9 +205,11 @@ function importsOsAs(node: SyntaxNode, local: string): boolean {
 }
 
 function unusedAlias(text: string): string {
+  // The names taken are read in one pass: a search per candidate would read the text once each.
+  const taken = new Set(text.match(/\b_os\d*\b/g));
   for (let i = 0; ; i++) {
     const candidate = i === 0 ? "_os" : `_os${i}`;
-    if (!new RegExp(`\\b${candidate}\\b`).test(text)) return candidate;
+    if (!taken.has(candidate)) return candidate;
   }
 }
 

@@ -29,6 +29,9 @@ export class TokenLookup {
   private lineEnds?: number[];
   /** Per line: where the next token after that line begins, or -1 at the end of the text. */
   private nextToken?: Int32Array;
+  /** The offset the last search for a line's end began at, and the end it found: every offset between them ends there too. */
+  private searchedFrom = -1;
+  private foundEnd = -1;
 
   constructor(private readonly text: string) {}
 
@@ -43,8 +46,7 @@ export class TokenLookup {
     if (c === "\\" && text[i + 1] !== "\r" && text[i + 1] !== "\n") return i;
     // Most often the next line holds the token: look there first, and index the lines only when
     // that line is blank, a comment or a continuation itself.
-    let j = i;
-    if (c === "#" || c === "\\") while (j < text.length && text[j] !== "\r" && text[j] !== "\n") j++;
+    let j = c === "#" || c === "\\" ? this.lineEndFrom(i) : i;
     if (text[j] === "\r" && text[j + 1] === "\n") j++;
     j++;
     while (j < text.length && (text[j] === " " || text[j] === "\t" || text[j] === "\f")) j++;
@@ -53,6 +55,27 @@ export class TokenLookup {
     if (d !== "#" && d !== "\\" && d !== "\r" && d !== "\n") return j;
     this.index();
     return this.nextToken![this.lineOf(i)]!;
+  }
+
+  /**
+   * Where the line holding `from` ends (its first `\r` or `\n` at or after `from`). Many queries on
+   * one long line (`bind #bind #bind ...`) would each scan to its end: a search reaching the start
+   * of the last one takes its end instead, so each line is scanned about once.
+   */
+  private lineEndFrom(from: number): number {
+    const text = this.text;
+    if (from >= this.searchedFrom && from <= this.foundEnd) return this.foundEnd;
+    let j = from;
+    while (j < text.length && text[j] !== "\r" && text[j] !== "\n") {
+      if (j === this.searchedFrom) {
+        j = this.foundEnd;
+        break;
+      }
+      j++;
+    }
+    this.searchedFrom = from;
+    this.foundEnd = j;
+    return j;
   }
 
   private index(): void {

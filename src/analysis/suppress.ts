@@ -5,8 +5,10 @@ import type { SyntaxNode } from "../types.js";
 type Marker = { name: string; word: string; test: (comment: string) => boolean };
 
 const MARKERS: Marker[] = [
-  // Bandit: `# nosec` alone, or with test ids among which B104.
-  { name: "nosec", word: "nosec", test: (c) => codesAllow(/\bnosec\b(.*)$/i.exec(c), /\bB\d{3}\b/gi, "B104") },
+  // Bandit: `# nosec` alone, or with test ids among which B104. `s`: a comment may hold U+2028,
+  // which ends no line in Python, and at which `.` would stop: `$` then fails and the match is
+  // tried again at each later `nosec`.
+  { name: "nosec", word: "nosec", test: (c) => codesAllow(/\bnosec\b(.*)$/is.exec(c), /\bB\d{3}\b/gi, "B104") },
   // flake8 / Ruff: bare `# noqa`, or `# noqa: <codes>` naming S104.
   { name: "noqa", word: "noqa", test: (c) => codesAllow(/\bnoqa\b(\s*:\s*[A-Z]+\d+(?:[\s,]+[A-Z]+\d+)*)?/i.exec(c), /[A-Z]+\d+/gi, "S104") },
   { name: "nosemgrep", word: "nosemgrep", test: (c) => /\bnosemgrep\b/.test(c) },
