@@ -142,14 +142,15 @@ class ScanFacts {
     if (names.size === 0) return [];
     const openings: number[] = [];
     const tokens = new TokenLookup(text);
-    // Each name searched for as it is: a few literal searches cost less than reading every name of the text.
-    for (const name of names) {
-      for (const at of wholeWordOffsets(text, name)) {
-        const next = tokens.tokenAfter(at + name.length);
-        if (next >= 0 && text[next] === "(" && !isDefinedName(text, at)) openings.push(next);
-      }
+    // One pass over the text's names, each looked up, finds the openings in order: a search per
+    // class name read the whole text once per class (seconds for a few thousand classes).
+    NAME_TOKEN.lastIndex = 0;
+    for (let name = NAME_TOKEN.exec(text); name; name = NAME_TOKEN.exec(text)) {
+      if (!names.has(name[0])) continue;
+      const next = tokens.tokenAfter(NAME_TOKEN.lastIndex);
+      if (next >= 0 && text[next] === "(" && !isDefinedName(text, name.index)) openings.push(next);
     }
-    return openings.sort((a, b) => a - b);
+    return openings;
   }
 
   /**
@@ -212,13 +213,15 @@ class TextFacts {
     if (this.modules) return this.modules;
     const modules = new Set<string>();
     const bare = this.lexedSource?.bare ?? "";
-    IMPORT_STATEMENT.lastIndex = 0;
-    for (let match = IMPORT_STATEMENT.exec(bare); match; match = IMPORT_STATEMENT.exec(bare)) {
-      if (!startsStatement(bare, match.index)) {
-        IMPORT_STATEMENT.lastIndex = match.index + 1;
-        continue;
-      }
-      for (const item of match[1]!.split(",")) {
+    IMPORT_KEYWORD.lastIndex = 0;
+    for (let match = IMPORT_KEYWORD.exec(bare); match; match = IMPORT_KEYWORD.exec(bare)) {
+      // The list is read only after a statement's keyword: read after every `import`, the rest of
+      // a line that repeats the word (`reimport or reimport ...`) was read once per word.
+      if (!startsStatement(bare, match.index)) continue;
+      IMPORT_LIST.lastIndex = IMPORT_KEYWORD.lastIndex;
+      const list = IMPORT_LIST.exec(bare)![0];
+      IMPORT_KEYWORD.lastIndex = IMPORT_LIST.lastIndex;
+      for (const item of list.split(",")) {
         const alias = IMPORT_ALIAS.exec(item);
         const top = IMPORT_TOP.exec(item);
         if (alias) modules.add(alias[1]!);
@@ -237,12 +240,13 @@ class TextFacts {
 }
 
 /**
- * A plain `import` statement and the names it lists (a continued line's further names are not
- * read: they are then taken for objects, which only keeps more calls), where `startsStatement`.
- * The keyword is searched for as it is, and what comes before it checked by hand: a pattern that
- * starts with a literal is searched for far faster than one tried at every offset.
+ * A plain `import` statement's keyword, where `startsStatement`, then the names it lists (a
+ * continued line's further names are not read: they are then taken for objects, which only keeps
+ * more calls). The keyword is searched for as it is, and what comes before it checked by hand: a
+ * pattern that starts with a literal is searched for far faster than one tried at every offset.
  */
-const IMPORT_STATEMENT = /import[ \t]+([^\r\n;#\\]*)/g;
+const IMPORT_KEYWORD = /import[ \t]+/g;
+const IMPORT_LIST = /[^\r\n;#\\]*/y;
 
 /** True when only spaces and tabs stand between `at` and the text's start, a line break, `;` or a compound statement's `:`. */
 function startsStatement(code: string, at: number): boolean {
@@ -294,54 +298,125 @@ const AS_NAME = new RegExp(String.raw`${NAME_START}as[\s\\]+(${IDENTIFIER})`, "g
  */
 function importAliases(code: string): Set<string> {
   const aliases = new Set<string>();
-  for (const keyword of wholeWordOffsets(code, "import")) {
-    let end = keyword;
-    for (let depth = 0; end < code.length; end++) {
+  const keywords = wholeWordOffsets(code, "import");
+  for (let next = 0; next < keywords.length; ) {
+    // One pass reads an import's statement and those of the imports inside it (`from m import (`
+    // never closed): each read alone ran to the text's end once per import. An import's statement
+    // ends where the depth falls back to the depth at its keyword, so all have ended when it falls
+    // to the lowest of theirs.
+    const start = keywords[next]!;
+    let end = start;
+    for (let depth = 0, lowest = 0; end < code.length; end++) {
+      for (; next < keywords.length && keywords[next]! <= end; next++) lowest = Math.min(lowest, depth);
       const c = code[end];
       if (c === "(") depth++;
       else if (c === ")") depth--;
       else if (c === "\\") end++;
-      else if ((c === "\n" || c === "\r" || c === ";") && depth <= 0) break;
+      else if ((c === "\n" || c === "\r" || c === ";") && depth <= lowest) break;
     }
-    const statement = code.slice(keyword, end);
+    const statements = code.slice(start, end);
     AS_NAME.lastIndex = 0;
-    for (let alias = AS_NAME.exec(statement); alias; alias = AS_NAME.exec(statement)) aliases.add(alias[1]!);
+    for (let alias = AS_NAME.exec(statements); alias; alias = AS_NAME.exec(statements)) aliases.add(alias[1]!);
   }
   return aliases;
+}
+
+/** A class with bases: its name, where its `(` is, the end of its bases, the class whose bases hold it (-1: none). */
+interface ClassBases {
+  name: string;
+  open: number;
+  end: number;
+  outer: number;
 }
 
 /**
  * The classes defined in `code` that may descend from a base whose name ends in `suffix`, as the
  * analysis judges by name (`serverClassNames` in transforms/shared/shapes.ts), over-approximated:
  * a base written with a name ending so, a name an import gives under an alias (`import X as Y`:
- * it may stand for one), or another such class, through any number of steps.
+ * it may stand for one), or another such class, through any number of steps. A class's bases are
+ * every name up to its `)`, or to the text's end when it never closes.
  */
 function subclassNames(code: string, suffix: string): Set<string> {
-  const classes: Array<{ name: string; bases: string[] }> = [];
+  const classes: ClassBases[] = [];
   CLASS_HEADER.lastIndex = 0;
   for (let match = CLASS_HEADER.exec(code); match; match = CLASS_HEADER.exec(code)) {
-    if (!match[2]) continue;
-    const open = CLASS_HEADER.lastIndex - 1;
-    let close = open + 1;
-    for (let depth = 1; close < code.length && depth > 0; close++) {
-      if (code[close] === "(") depth++;
-      else if (code[close] === ")") depth--;
-    }
-    classes.push({ name: match[1]!, bases: code.slice(open + 1, close).match(NAME_TOKEN) ?? [] });
+    if (match[2]) classes.push({ name: match[1]!, open: CLASS_HEADER.lastIndex - 1, end: code.length, outer: -1 });
   }
   const found = new Set<string>();
   if (classes.length === 0) return found;
+  endBases(code, classes);
   const aliases = importAliases(code);
-  for (let grew = true; grew; ) {
-    grew = false;
-    for (const { name, bases } of classes) {
-      if (found.has(name) || !bases.some((base) => base.endsWith(suffix) || aliases.has(base) || found.has(base))) continue;
+  // Bases nest (`class A(` never closed holds the classes after it), and a class is found with
+  // every class whose bases hold it: each name is read once, under the innermost class holding it,
+  // and a class found marks those around it, up to one already marked.
+  const marked = new Uint8Array(classes.length);
+  const fresh: string[] = [];
+  const mark = (index: number): void => {
+    for (let at = index; at >= 0 && !marked[at]; at = classes[at]!.outer) {
+      marked[at] = 1;
+      const name = classes[at]!.name;
+      if (!found.has(name)) fresh.push(name);
       found.add(name);
-      grew = true;
+    }
+  };
+  const readers = new Map<string, number[]>();
+  const holding: number[] = [];
+  for (let index = 0; index < classes.length; index++) {
+    const { open } = classes[index]!;
+    while (holding.length > 0 && classes[holding.at(-1)!]!.end <= open) holding.pop();
+    classes[index]!.outer = holding.at(-1) ?? -1;
+    holding.push(index);
+    const until = classes[index + 1]?.open ?? code.length;
+    NAME_TOKEN.lastIndex = open + 1;
+    for (let token = NAME_TOKEN.exec(code); token && token.index < until; token = NAME_TOKEN.exec(code)) {
+      while (holding.length > 0 && classes[holding.at(-1)!]!.end <= token.index) holding.pop();
+      if (holding.length === 0) break;
+      const inner = holding.at(-1)!;
+      const base = token[0];
+      if (base.endsWith(suffix) || aliases.has(base)) mark(inner);
+      else {
+        const known = readers.get(base);
+        if (known) known.push(inner);
+        else readers.set(base, [inner]);
+      }
     }
   }
+  // The names found are a worklist: the classes reading each are marked once it is found.
+  for (let i = 0; i < fresh.length; i++) for (const inner of readers.get(fresh[i]!) ?? []) mark(inner);
   return found;
 }
+
+/**
+ * Sets where each class's bases end: after the `)` that closes its `(`. The brackets are paired in
+ * one pass over the bases alone.
+ */
+function endBases(code: string, classes: ClassBases[]): void {
+  // The open `(`, each as the class it opens or -1.
+  const opens: number[] = [];
+  let unclosed = 0;
+  for (let next = 0, at = 0; next < classes.length || unclosed > 0; at++) {
+    // Outside every class's bases, no bracket before the next class's `(` can pair with those after it.
+    if (unclosed === 0) {
+      at = classes[next]!.open;
+      opens.length = 0;
+    }
+    if (at >= code.length) break;
+    if (code[at] === "(") {
+      if (classes[next]?.open !== at) opens.push(-1);
+      else {
+        opens.push(next++);
+        unclosed++;
+      }
+    } else if (code[at] === ")" && opens.length > 0) {
+      const closed = opens.pop()!;
+      if (closed >= 0) {
+        classes[closed]!.end = at + 1;
+        unclosed--;
+      }
+    }
+  }
+}
+
 let lastFacts: TextFacts | undefined;
 let scanner: { version: number; scanner: CallScanner } | undefined;
 
