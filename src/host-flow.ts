@@ -37,6 +37,17 @@ const WORD = new RegExp(NAME_START + IDENTIFIER, "g");
 /** What binds the word before it (past spaces, line breaks and continuations): `=` but not `==`, or `:`. */
 const BINDING_OPERATOR = /[\s\\]*(?:=(?!=)|:)/y;
 const BRACKET = /[()[\]{}]/g;
+/**
+ * How many followed words are searched for one by one in the whole text; past them, every word is
+ * indexed in one pass (a value naming thousands of words would otherwise cost a search each).
+ */
+const WORDS_SEARCHED = 16;
+/**
+ * How much text the values reached through names may add up to, per character of the text, before
+ * the answer is "maybe": those values overlap only in chains (`a = b = c = ""`, each running to
+ * the line's end), which real code keeps short.
+ */
+const VALUE_TEXT_PER_CHARACTER = 8;
 /** Characters that make a following `=` part of another operator (`<=`, `+=`, `:=`...). */
 const OPERATOR_BEFORE_EQUALS = new Set(["=", "!", "<", ">", ":", "+", "-", "*", "/", "%", "&", "|", "^", "@", "~"]);
 /** Lines whose string literals may name an argparse dest or a click parameter. */
@@ -66,8 +77,9 @@ export interface WrittenArguments {
   /** True when a `*args` or `**kwargs` is passed: then positions and keywords are not all seen. */
   unpacked: boolean;
   /**
-   * Whether `pattern` (not global or sticky) matches the call's logical line up to its `(`, as
-   * written (strings and comments too): its callee and receiver are in it.
+   * Whether `pattern` (not global or sticky, and looking no further than its match's end: no
+   * lookahead, no `$`) matches the call's logical line up to its `(`, as written (strings and
+   * comments too): its callee and receiver are in it.
    */
   beforeMatches(pattern: RegExp): boolean;
 }
@@ -89,15 +101,25 @@ interface LogicalLines {
  * How literals may flow to calls in a lexed source. Everything is built on first need, from the
  * calls' own arguments outward: most files are settled by those alone, without a pass over the
  * whole text.
+ *
+ * Each step reads a value once, stepping over the brackets already paired and the calls it need
+ * not read, so that no text makes the test slower than linear: nested or unclosed calls
+ * (`f(f(f(...`), values naming thousands of words, thousands of calls on one logical line.
  */
 export class HostFlow {
   private lines?: LogicalLines;
-  /** Per `(` asked about: the offset of its `)`, or the text's length when it is never closed. */
+  /** Per opener paired so far: the offset of its closer, or the text's length when it is never closed. */
   private readonly closings = new Map<number, number>();
   /** Word → where its values start (`bindingsOf`), per word followed. */
   private readonly bindingStarts = new Map<string, number[]>();
+  /** How many words `wordOffsets` searched for one by one. */
+  private wordsSearched = 0;
+  /** Every word of the bare text → where it stands, once `WORDS_SEARCHED` words were searched for. */
+  private words?: Map<string, number[]>;
   /** Per pattern asked about by `beforeMatches`: whether it matches anywhere in the text. */
   private readonly mentioned = new Map<RegExp, boolean>();
+  /** Per pattern asked about by `beforeMatches`, per logical line: where its first match there starts and ends, or null. */
+  private readonly lineMatches = new Map<RegExp, Map<number, [number, number] | null>>();
   /** Lines holding a literal that passes the target test, per test. */
   private readonly targetLines = new Map<(literal: string) => boolean, Set<number>>();
 
@@ -143,13 +165,16 @@ export class HostFlow {
     }
     const visited = new Set<string>();
     let optionLines: Map<string, number[]> | undefined;
+    let valueText = VALUE_TEXT_PER_CHARACTER * bare.length;
     while (pending.length > 0) {
       const { word, tuple } = pending.pop()!;
       for (const start of this.bindingsOf(word)) {
         const key = `${tuple ? "(" : ""}${start}`;
         if (visited.has(key)) continue;
         visited.add(key);
-        if (reaches(start, this.valueEnd(start), tuple)) return true;
+        const end = this.valueEnd(start);
+        valueText -= end - start;
+        if (valueText < 0 || reaches(start, end, tuple)) return true;
       }
       optionLines ??= this.optionLineWords();
       for (const line of optionLines.get(word.toLowerCase()) ?? []) {
@@ -178,52 +203,76 @@ export class HostFlow {
       this.valueWords(start, end, (word) => add(word, false));
       return false;
     }
-    if (this.hasTargetBetween(start, end, isTarget, this.bracketDepth(start))) return true;
-    const depth = this.bracketDepth(start);
-    this.valueWords(start, end, (word, at) => add(word, depth(at) === 0));
+    if (this.hasTargetBetween(start, end, isTarget, true)) return true;
+    this.valueWords(start, end, (word, depth) => add(word, depth === 0));
     return false;
   }
 
+  /** Whether a comma stands between two offsets at depth 0 (see `walk`): outside the brackets opened there. */
   private hasCommaOutsideBrackets(start: number, end: number): boolean {
-    const depth = this.bracketDepth(start);
-    for (let at = this.lexed.bare.indexOf(",", start); at >= 0 && at < end; at = this.lexed.bare.indexOf(",", at + 1)) {
-      if (depth(at) === 0) return true;
-    }
-    return false;
+    const { bare } = this.lexed;
+    // Inside brackets opened at depth 0 or deeper, no comma is at depth 0: they are stepped over.
+    return this.walk(start, end, (_, depth) => depth >= 0, (from, to, depth) => depth === 0 && indexBetween(bare, 0x2c, from, to) >= 0);
   }
 
-  /** A test of offsets at or after `start`, asked in increasing order: inside brackets opened at or after `start`. */
-  private bracketDepth(start: number): (at: number) => number {
+  /**
+   * Visits the stretches of text between the brackets from `start` to `end`, in order, until
+   * `visit` returns true (then so does this), with the depth there: the brackets opened since
+   * `start` and still open, less the stray closers. An opener `skip` accepts is stepped over with
+   * all it holds; when its closer is at or past `end` (or missing), the walk ends there.
+   */
+  private walk(start: number, end: number, skip: (open: number, depth: number) => boolean, visit: (from: number, to: number, depth: number) => boolean): boolean {
     const { bare } = this.lexed;
     let depth = 0;
-    let scanned = start;
-    return (at) => {
-      for (; scanned < at; scanned++) {
-        const c = bare[scanned];
-        if (c === "(" || c === "[" || c === "{") depth++;
-        else if (c === ")" || c === "]" || c === "}") depth--;
+    let from = start;
+    // Read by hand: a search for the next bracket would run past `end`.
+    for (let at = start; at < end; at++) {
+      const c = bare.charCodeAt(at);
+      const opens = c === 0x28 || c === 0x5b || c === 0x7b;
+      if (!opens && !isCloser(c)) continue;
+      if (visit(from, at, depth)) return true;
+      if (!opens) depth--;
+      else if (!skip(at, depth)) depth++;
+      else {
+        at = this.closing(at);
+        if (at >= end) return false;
       }
-      return depth;
-    };
+      from = at + 1;
+    }
+    return visit(from, end, depth);
   }
 
   /**
    * The words between two offsets that may hold a value the analysis follows: not keywords, not an
    * object (`self` in `self.host`: the analysis follows the attribute), not a callee (a call's
    * result is never followed, except the environment lookups whose arguments are words here too),
-   * and not a name being bound or a keyword argument's name (`x =`, `host=`, `x:`).
+   * and not a name being bound or a keyword argument's name (`x =`, `host=`, `x:`). Each is given
+   * with its depth in the brackets opened since `start` (see `walk`).
    */
-  private valueWords(start: number, end: number, add: (word: string, at: number) => void, intoCalls = false): void {
+  private valueWords(start: number, end: number, add: (word: string, depth: number) => void, intoCalls = false): void {
     const { bare } = this.lexed;
-    const hidden = intoCalls ? () => false : this.insideOpaqueCall(start);
-    WORD.lastIndex = start;
-    for (let match = WORD.exec(bare); match && match.index < end; match = WORD.exec(bare)) {
-      if (hidden(match.index)) continue;
-      const next = nextToken(bare, match.index + match[0].length);
-      const c = bare[next];
-      if (c === "." || c === "(" || c === ":" || (c === "=" && bare[next + 1] !== "=")) continue;
-      add(match[0], match.index);
-    }
+    const visit = (from: number, to: number, depth: number): boolean => {
+      // Words are read by hand between the brackets: a search for the next word would run past `to`.
+      for (let at = from; at < to; ) {
+        const code = bare.charCodeAt(at);
+        if (!isNameCode(code)) {
+          at++;
+          continue;
+        }
+        let wordEnd = at + 1;
+        while (isNameCode(bare.charCodeAt(wordEnd))) wordEnd++;
+        // A name starts with no name character before it, and not with a digit.
+        if ((code < 48 || code > 57) && (at === 0 || !isNameCode(bare.charCodeAt(at - 1)))) {
+          const next = nextToken(bare, wordEnd);
+          const c = bare[next];
+          if (!(c === "." || c === "(" || c === ":" || (c === "=" && bare[next + 1] !== "="))) add(bare.slice(at, wordEnd), depth);
+        }
+        at = wordEnd;
+      }
+      return false;
+    };
+    if (intoCalls) visit(start, end, 0);
+    else this.walk(start, end, (open) => this.isOpaqueCall(open), visit);
   }
 
   /** Whether `test` accepts the arguments of the call whose `(` is at `open`; yes when unsure. */
@@ -239,8 +288,32 @@ export class HostFlow {
       unpacked,
       // The logical lines cost a pass over the whole text: asked for only where the pattern is
       // somewhere in it (most files never name Flask-SocketIO's receiver).
-      beforeMatches: (pattern) => this.mentions(pattern) && pattern.test(written.slice(this.lineStarts[this.lineAt(open, 0)]!, open)),
+      beforeMatches: (pattern) => this.mentions(pattern) && this.matchesBefore(pattern, open),
     });
+  }
+
+  /**
+   * Whether `pattern` matches the logical line holding `open` up to it, as written. Each line is
+   * searched once per pattern, not once per call on it: a match there before `open` is one in the
+   * text up to `open`, as the pattern looks no further than its match's end.
+   */
+  private matchesBefore(pattern: RegExp, open: number): boolean {
+    const { text } = this.lexed;
+    const line = this.lineAt(open, 0);
+    const start = this.lineStarts[line]!;
+    let byLine = this.lineMatches.get(pattern);
+    if (!byLine) this.lineMatches.set(pattern, (byLine = new Map()));
+    let first = byLine.get(line);
+    if (first === undefined) {
+      const match = pattern.exec(text.slice(start, this.lineStarts[line + 1] ?? text.length));
+      first = match ? [start + match.index, start + match.index + match[0].length] : null;
+      byLine.set(line, first);
+    }
+    // No match starts before the line's first one.
+    if (first === null || first[0] > open) return false;
+    if (first[1] <= open) return true;
+    // The first match runs past `open`: a shorter one may end before it.
+    return pattern.test(text.slice(start, open));
   }
 
   /** Whether a pattern matches somewhere in the text as written, once per pattern. */
@@ -273,23 +346,23 @@ export class HostFlow {
     const keywords = new Map<string, [number, number]>();
     let unpacked = false;
     let splatSeen = false;
-    let depth = 0;
     let start = open + 1;
-    for (let at = open + 1; at <= close; at++) {
-      const c = bare[at];
-      if (at < close && (c === "(" || c === "[" || c === "{")) depth++;
-      else if (at < close && (c === ")" || c === "]" || c === "}")) depth--;
-      else if (at === close || (c === "," && depth === 0)) {
-        const piece = bare.slice(start, at);
-        const keyword = KEYWORD_ARGUMENT.exec(piece);
-        const first = piece.trimStart()[0];
-        if (keyword) keywords.set(keyword[1]!, [start + keyword[0].length, at]);
-        else if (first === "*" && piece.trimStart()[1] !== "*") splatSeen = true;
-        else if (first !== undefined && first !== "*" && !splatSeen) positional.push([start, at]);
-        if (first === "*") unpacked = true;
-        start = at + 1;
-      }
-    }
+    const argumentEnds = (at: number): void => {
+      const piece = bare.slice(start, at);
+      const keyword = KEYWORD_ARGUMENT.exec(piece);
+      const first = piece.trimStart()[0];
+      if (keyword) keywords.set(keyword[1]!, [start + keyword[0].length, at]);
+      else if (first === "*" && piece.trimStart()[1] !== "*") splatSeen = true;
+      else if (first !== undefined && first !== "*" && !splatSeen) positional.push([start, at]);
+      if (first === "*") unpacked = true;
+      start = at + 1;
+    };
+    // The arguments' own brackets are stepped over: only commas outside them split.
+    this.walk(open + 1, close, () => true, (from, to) => {
+      for (let at = indexBetween(bare, 0x2c, from, to); at >= 0; at = indexBetween(bare, 0x2c, at + 1, to)) argumentEnds(at);
+      return false;
+    });
+    argumentEnds(close);
     return { positional, keywords, unpacked };
   }
 
@@ -343,38 +416,46 @@ export class HostFlow {
     return { starts, topLevelOperators, assignments };
   }
 
-  /** The offset of the `)` closing the `(` at `open` (brackets pair as a stack), or the text's length. */
+  /**
+   * The offset of the closer of the opener at `open`, or the text's length when it is never
+   * closed: brackets pair as a stack, whatever their kinds. The openers met on the way are paired
+   * too, and stepped over once paired: nested or unclosed calls are read once, not once per call
+   * around them.
+   */
   private closing(open: number): number {
     const known = this.closings.get(open);
     if (known !== undefined) return known;
     const { bare } = this.lexed;
-    let close = bare.length;
+    const unpaired = [open];
     BRACKET.lastIndex = open + 1;
-    for (let depth = 0, match = BRACKET.exec(bare); match; match = BRACKET.exec(bare)) {
+    for (let match = BRACKET.exec(bare); match; match = BRACKET.exec(bare)) {
       const c = match[0];
-      if (c === "(" || c === "[" || c === "{") depth++;
-      else if (depth-- === 0) {
-        close = match.index;
-        break;
+      if (c === "(" || c === "[" || c === "{") {
+        const close = this.closings.get(match.index);
+        if (close === undefined) unpaired.push(match.index);
+        // Stepped over once paired; never closed, it ends the search: nor is any opener around it.
+        else BRACKET.lastIndex = close + 1;
+      } else {
+        this.closings.set(unpaired.pop()!, match.index);
+        if (unpaired.length === 0) return match.index;
       }
     }
-    this.closings.set(open, close);
-    return close;
+    for (const opener of unpaired) this.closings.set(opener, bare.length);
+    return bare.length;
   }
 
   /**
    * Where the values `word` may be bound to start: past its own `=` or `:` (`HOST = ...`, `host:
    * str = ...`, `host=...` as a keyword or default), and, where it stands before its line's
    * top-level `=` and is not an object (`self` in `self.x =`) or subscripted (`env` in `env["X"]
-   * =`), past that `=` (`HOST, PORT = "", 80`). Found by searching for the word itself: a file's
-   * calls lead to a few words, and one search each costs less than indexing every binding.
+   * =`), past that `=` (`HOST, PORT = "", 80`). Found where the word itself stands (`wordOffsets`).
    */
   private bindingsOf(word: string): number[] {
     const known = this.bindingStarts.get(word);
     if (known) return known;
     const { bare } = this.lexed;
     const starts: number[] = [];
-    for (const at of wholeWordOffsets(bare, word)) {
+    for (const at of this.wordOffsets(word)) {
       const after = at + word.length;
       BINDING_OPERATOR.lastIndex = after;
       const next = nextToken(bare, after);
@@ -389,6 +470,35 @@ export class HostFlow {
   }
 
   /**
+   * Where `word` stands whole in the bare text. A file's calls lead to a few words, and a search
+   * each costs less than indexing every word; past `WORDS_SEARCHED` of them, the index costs less.
+   */
+  private wordOffsets(word: string): number[] {
+    const { bare } = this.lexed;
+    if (this.wordsSearched < WORDS_SEARCHED) {
+      this.wordsSearched++;
+      return wholeWordOffsets(bare, word);
+    }
+    if (!this.words) {
+      this.words = new Map();
+      for (let at = 0; at < bare.length; ) {
+        if (!isNameCode(bare.charCodeAt(at))) {
+          at++;
+          continue;
+        }
+        let end = at + 1;
+        while (isNameCode(bare.charCodeAt(end))) end++;
+        const found = bare.slice(at, end);
+        const offsets = this.words.get(found);
+        if (offsets) offsets.push(at);
+        else this.words.set(found, [at]);
+        at = end;
+      }
+    }
+    return this.words.get(word) ?? [];
+  }
+
+  /**
    * Where a value starting at `start` ends: at the end of its logical line after a statement's own
    * `=` or `:`; else (a keyword argument, a default, a dict entry) at a comma or closing bracket
    * outside the brackets it opens.
@@ -398,16 +508,14 @@ export class HostFlow {
     const lineEnd = this.lineStarts[this.lineAt(start, 0) + 1] ?? bare.length;
     // After a statement's own `=` or `:` a comma makes a tuple: `PORT, HOST = 8000, ""`.
     if (this.logical.topLevelOperators.has(start - 1)) return lineEnd;
-    let depth = 0;
-    for (let at = start; at < lineEnd; at++) {
-      const c = bare[at];
-      if (c === "(" || c === "[" || c === "{") depth++;
-      else if (c === ")" || c === "]" || c === "}") {
-        if (depth === 0) return at;
-        depth--;
-      } else if (c === "," && depth === 0) return at;
-    }
-    return lineEnd;
+    let end = lineEnd;
+    // The brackets the value opens are stepped over: a closer met is one it did not open, and ends it.
+    const ended = this.walk(start, lineEnd, () => true, (from, to) => {
+      const comma = indexBetween(bare, 0x2c, from, to);
+      end = comma >= 0 ? comma : to;
+      return comma >= 0 || (to < lineEnd && isCloser(bare.charCodeAt(to)));
+    });
+    return ended ? end : lineEnd;
   }
 
   /**
@@ -459,20 +567,23 @@ export class HostFlow {
   }
 
   /**
-   * A target literal between two offsets that is neither a dict key nor inside an opaque call there
-   * (and, given `depth`, inside brackets: see `tupleReaches`).
+   * A target literal between two offsets that is neither a dict key nor inside an opaque call
+   * opened there (and, if `inBrackets`, inside brackets opened there: see `tupleReaches`).
    */
-  private hasTargetBetween(start: number, end: number, isTarget: (literal: string) => boolean, depth?: (at: number) => number): boolean {
+  private hasTargetBetween(start: number, end: number, isTarget: (literal: string) => boolean, inBrackets = false): boolean {
     const { strings, stringStarts } = this.lexed;
-    const hidden = this.insideOpaqueCall(start);
-    for (let i = firstAtOrAfter(stringStarts, start); i < stringStarts.length && stringStarts[i]! < end; i++) {
-      const at = stringStarts[i]!;
-      // The depth is asked of every literal, in order, so its scan moves forward once.
-      if (depth && depth(at) <= 0) continue;
-      if (!isTarget(strings[i]!) || hidden(at) || this.isDictKey(at, strings[i]!.length)) continue;
-      return true;
-    }
-    return false;
+    return this.walk(
+      start,
+      end,
+      (open) => this.isOpaqueCall(open),
+      (from, to, depth) => {
+        if (inBrackets && depth <= 0) return false;
+        for (let i = firstAtOrAfter(stringStarts, from); i < stringStarts.length && stringStarts[i]! < to; i++) {
+          if (isTarget(strings[i]!) && !this.isDictKey(stringStarts[i]!, strings[i]!.length)) return true;
+        }
+        return false;
+      },
+    );
   }
 
   /** A literal after `{` or `,` and before `:`: a dict display's key (a lambda's default follows `=`). */
@@ -491,6 +602,7 @@ export class HostFlow {
    */
   private isOpaqueCall(open: number): boolean {
     const { bare } = this.lexed;
+    if (bare[open] !== "(") return false;
     let before = open - 1;
     while (before >= 0 && isGap(bare.charCodeAt(before))) before--;
     const c = bare[before];
@@ -504,39 +616,22 @@ export class HostFlow {
     return !(callee === "get" && /environ[\s\\]*\.[\s\\]*$/.test(bare.slice(Math.max(0, start - 32), start)));
   }
 
-  /**
-   * A test of offsets at or after `start`: inside the parentheses of an opaque call that opens at
-   * or after `start`. Asked in increasing order of offsets (of literals and words, never of a
-   * bracket), it reads the brackets between once.
-   */
-  private insideOpaqueCall(start: number): (at: number) => boolean {
-    const { bare } = this.lexed;
-    /** The brackets opened since `start` and not yet closed: whether each is an opaque call's. */
-    const open: boolean[] = [];
-    let opaqueOpen = 0;
-    let scanned = start;
-    return (at) => {
-      BRACKET.lastIndex = scanned;
-      for (let match = BRACKET.exec(bare); match && match.index < at; match = BRACKET.exec(bare)) {
-        const c = match[0];
-        if (c === "(" || c === "[" || c === "{") {
-          const opaque = c === "(" && this.isOpaqueCall(match.index);
-          open.push(opaque);
-          if (opaque) opaqueOpen++;
-        } else if (open.length > 0 && open.pop()) {
-          opaqueOpen--;
-        }
-      }
-      scanned = Math.max(scanned, at);
-      return opaqueOpen > 0;
-    };
-  }
-
   /** The line holding `offset`; `from` is a line at or before it (offsets are asked in order). */
   private lineAt(offset: number, from: number): number {
     const starts = this.lineStarts;
     return lastAtOrBefore(starts, offset, offset < (starts[from] ?? 0) ? 0 : from);
   }
+}
+
+/** `)`, `]` or `}`, by character code. */
+function isCloser(code: number): boolean {
+  return code === 0x29 || code === 0x5d || code === 0x7d;
+}
+
+/** The offset of the first `code` in `text` from `from` up to `to`, or -1: read by hand, where `indexOf` would search on past `to`. */
+function indexBetween(text: string, code: number, from: number, to: number): number {
+  for (let at = from; at < to; at++) if (text.charCodeAt(at) === code) return at;
+  return -1;
 }
 
 /** The offset of the first character at or after `at` that is not a space, a line break or a continuation. */

@@ -4,6 +4,7 @@
 // should say no for the empty strings most files hold for other reasons, or it saves nothing.
 import { test } from "node:test";
 import assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import { lexPython } from "../src/python-lexer.js";
 import { HostFlow, type HostPosition } from "../src/host-flow.js";
 import { isTargetValue, parseHostPort } from "../src/analysis/syntax.js";
@@ -251,4 +252,140 @@ test("Flask-SocketIO's receiver is looked for on the call's own logical line, ov
   assert.equal(mayMatch('where = ""\nserver = (socketio\n    .run(app, where))\n'), true);
   assert.equal(mayMatch('where = ""\nsio = None  # the socketio server\nrunner.run(app, where)\n'), false);
   assert.equal(mayMatch('where = ""\nrunner.run(app, where)\n'), false);
+});
+
+/** What `argumentsMay` shows of each call whose `(` is in `source`, in order: its arguments as written, and `beforeMatches(pattern)`. */
+function writtenArguments(source: string, pattern = /socketio|\bsio\b/i): Array<[string[], Array<[string, string]>, boolean, boolean]> {
+  const lexed = lexPython(source);
+  assert.ok(lexed, "the source lexes");
+  const flow = new HostFlow(lexed);
+  const found: Array<[string[], Array<[string, string]>, boolean, boolean]> = [];
+  for (let open = lexed.bare.indexOf("("); open >= 0; open = lexed.bare.indexOf("(", open + 1)) {
+    flow.argumentsMay(open, (args) => {
+      found.push([[...args.positional], [...args.keywords], args.unpacked, args.beforeMatches(pattern)]);
+      return true;
+    });
+  }
+  return found;
+}
+
+test("arguments split at the commas outside their own brackets, a call's closer found however deep or never", () => {
+  assert.deepEqual(writtenArguments("f(a, (b, c), [d, e], g(h, i), k={1: 2, 3: 4}, *rest)\n")[0], [
+    ["a", " (b, c)", " [d, e]", " g(h, i)"],
+    [["k", "{1: 2, 3: 4}"]],
+    true,
+    false,
+  ]);
+  // Brackets pair as a stack, whatever their kinds: `]` closes `f(`.
+  assert.deepEqual(writtenArguments("f(a, [b, c), d]\n")[0]![0], ["a", " [b, c)", " d"]);
+  assert.deepEqual(writtenArguments("f(a, b], c)\n")[0]![0], ["a", " b"]);
+  // A call never closed takes the rest of the text, split as far as it goes.
+  assert.deepEqual(
+    writtenArguments("f(a, g(b,\nc, (d\n").map(([positional]) => positional),
+    [["a", " g(b,\nc, (d\n"], ["b", "\nc", " (d\n"], ["d\n"]],
+  );
+});
+
+test("a keyword's or a default's value ends at the comma or the closer outside the brackets it opens", () => {
+  no('def serve(host=(LOCAL, 1)[0], port=""):\n    s.bind((host, 80))\n', "s.bind");
+  no('def serve(host=LOCAL): return ""\ns.bind((host, 80))\n', "s.bind");
+  yes('def serve(host=(LOCAL, 1)[0], port=""):\n    s.bind((host, 80))\nLOCAL = ""\n', "s.bind");
+  yes('def serve(port=f(1, 2), host=""):\n    s.bind((host, port))\n', "s.bind");
+});
+
+test("the calls inside a value are stepped over whole, what follows them read", () => {
+  const host: HostPosition[] = [{ index: 0, keyword: "host" }];
+  yes('HOST = pick(a, "") or ""\napp.run(HOST)\n', "app.run", isTarget, host);
+  yes('HOST = pick(f(""), g(["x"])) or LOCAL\nLOCAL = ""\napp.run(HOST)\n', "app.run", isTarget, host);
+  no('HOST = pick(f(LOCAL), [g(LOCAL)]) or "x"\nLOCAL = ""\napp.run(HOST)\n', "app.run", isTarget, host);
+  // A call never closed holds the rest of the text.
+  no('HOST = pick(a, ""\napp.run(host=HOST)\n', "app.run", isTarget, host);
+  // Where the value is an address tuple, a comma inside a call makes no tuple: `HOST` stands for one.
+  const address: HostPosition[] = [{ index: 0, keyword: "server_address", tuple: true }];
+  no('HOST = ""\nADDR = pick(HOST, 80) or HOST\nTCPServer(ADDR, Handler)\n', "TCPServer", isTarget, address);
+  yes('HOST = ""\nADDR = pick(HOST, 80), HOST\nTCPServer(ADDR, Handler)\n', "TCPServer", isTarget, address);
+});
+
+test("names are read whole, digits and non-ASCII letters in them, and found the same once many are followed", () => {
+  yes('HÔTE = ""\napp.run(host=HÔTE)\n', "app.run");
+  yes('H1 = ""\napp.run(host=H1)\n', "app.run");
+  no('H1 = "localhost"\nH = ""\napp.run(host=H1)\n', "app.run");
+  // Past the first words followed, every word of the text is indexed: `w0` is followed last.
+  const words = Array.from({ length: 40 }, (_, i) => `w${i}`).join(" or ");
+  yes(`w0 = ""\nH = ${words}\napp.run(host=H)\n`, "app.run");
+  yes(`H = ${words}\napp.run(host=H)\nw0 = ""`, "app.run");
+  no(`w0x = ""\n_w0 = ""\nw0_ = ""\nx.w0 = 1\nH = ${words}\napp.run(host=H)\n`, "app.run");
+});
+
+test("the receiver is looked for once per logical line, each call on it answered up to its own `(`", () => {
+  const asked = (source: string, pattern?: RegExp): boolean[] => writtenArguments(source, pattern).map(([, , , before]) => before);
+  assert.deepEqual(asked("x = [a.run(app, where), socketio.run(app, where), b.run(1)]\n"), [false, true, true]);
+  assert.deepEqual(asked("x = [a.run(1),\n    sio.run(2),\n    b.run(3)]\nc.run(4)\n"), [false, true, true, false]);
+  // A first match running past the `(` may hide another one before it.
+  assert.deepEqual(asked("a = b.run(z)\n", /a.*\(z|b/), [true]);
+  assert.deepEqual(asked("f.run(1) or g.run(2)\n", /\.run\(1\)|or/), [false, true]);
+});
+
+test("values reached through names that overlap past 8 times the text's length make the answer a maybe", () => {
+  // Each name of the chain binds the rest of the line: 2,000 values of some 6,000 characters each.
+  const names = Array.from({ length: 2000 }, (_, i) => `n${i}`);
+  const source = `${names.join(" = ")} = 1\nH = ${names.join(" or ")}\nx = ""\napp.run(host=H)\n`;
+  yes(source, "app.run");
+  no(source.replace(names.slice(100).join(" = "), "m"), "app.run");
+});
+
+/**
+ * Runs `body` in a child process over the text `text` (a JavaScript expression), given `lexed`,
+ * `flow` (its HostFlow), `openings` (the `(` of its `.bind` and `.run` calls) and `isTarget`
+ * (`""`), and returns what it printed. The texts are of 1 MB or more: a pass gone quadratic again
+ * takes minutes there, the child is stopped after one, and the test fails instead of hanging the suite.
+ */
+function runOnLargeText(text: string, body: string): string {
+  const script = `
+    import { HostFlow } from ${JSON.stringify(new URL("../src/host-flow.js", import.meta.url).href)};
+    import { lexPython } from ${JSON.stringify(new URL("../src/python-lexer.js", import.meta.url).href)};
+    const isTarget = (literal) => literal === '""';
+    const lexed = lexPython(${text});
+    const flow = new HostFlow(lexed);
+    const openings = [...lexed.bare.matchAll(/\\.(?:bind|run)\\(/g)].map((call) => call.index + call[0].length - 1);
+    ${body}`;
+  const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 60_000 });
+  assert.equal(child.signal, null, "the pass did not end within a minute");
+  assert.equal(child.status, 0, child.stderr);
+  return child.stdout.trim();
+}
+
+/** Every call's arguments split, then whether `""` reaches any argument, the first one, or the first as an address tuple. */
+const EVERY_CALL = `
+  let split = 0;
+  for (const open of openings) flow.argumentsMay(open, (args) => (split += args.positional.length, true));
+  console.log(split, flow.mayReach(openings, [], isTarget), flow.mayReach(openings, [{ index: 0 }], isTarget), flow.mayReach(openings, [{ index: 0, tuple: true }], isTarget));`;
+
+test("130,000 calls never closed, or nested 120,000 deep, are each read once", () => {
+  assert.equal(runOnLargeText(`'x = ""\\n' + "s.bind(\\n".repeat(130_000)`, EVERY_CALL), "129999 false false false");
+  // The innermost call holds `""` in a call whose result is never followed.
+  assert.equal(runOnLargeText(`'x = ""\\n' + "s.bind(".repeat(120_000) + 'str("")' + ")".repeat(120_000)`, EVERY_CALL), "120000 false false false");
+  assert.equal(runOnLargeText(`"s.bind(".repeat(120_000) + '""' + ")".repeat(120_000)`, EVERY_CALL), "120000 true true false");
+});
+
+test("a value naming one word 200,000 times is read once", () => {
+  const text = `'x = ""\\nH = a' + " or a".repeat(200_000) + "\\napp.run(host=H)\\n"`;
+  assert.equal(runOnLargeText(text, `console.log(flow.mayReach(openings, [{ index: 0, keyword: "host" }], isTarget))`), "false");
+  assert.equal(runOnLargeText(`${text} + 'a = ""\\n'`, `console.log(flow.mayReach(openings, [{ index: 0, keyword: "host" }], isTarget))`), "true");
+});
+
+test("a value naming 120,000 words finds their values without a search of the whole text each", () => {
+  const text = `'x = ""\\nH = ' + Array.from({ length: 120_000 }, (_, i) => "w" + i + "q").join(" or ") + "\\napp.run(host=H)\\n"`;
+  assert.equal(runOnLargeText(text, `console.log(flow.mayReach(openings, [{ index: 0, keyword: "host" }], isTarget))`), "false");
+  // The word followed last is found through the index.
+  assert.equal(runOnLargeText(`${text} + 'w0q = ""\\n'`, `console.log(flow.mayReach(openings, [{ index: 0, keyword: "host" }], isTarget))`), "true");
+});
+
+test("500,000 calls on one logical line look for the receiver on it once", () => {
+  // 4 MB: a search from the line's start per call takes some 20 s over 1 MB, minutes over this.
+  const text = `'where = ""\\n# socketio\\ny = [' + "s.run(),".repeat(500_000) + "socketio.run(app, where)]\\n"`;
+  // One pattern for all the calls, as a catalogue asks: the line's search is kept per pattern.
+  const body = `const SOCKETIO = /socketio|\\bsio\\b/i;
+    console.log(openings.filter((open) => flow.argumentsMay(open, (args) => args.beforeMatches(SOCKETIO))).length);`;
+  assert.equal(runOnLargeText(text, body), "1");
 });

@@ -86,3 +86,9 @@ test("2 MB of unclosed `from m import (` lines: the imports' statements are read
 test("a 4 MB line of `reimport or reimport ...`: no list is read after an `import` that starts no statement", () => {
   assert.equal(scanInChild(String.raw`'app.run(port=1)\nx = ""\ny = (reimport' + " or reimport".repeat(340_000) + ")\n"`), "false 0");
 });
+
+test("1 MB of calls nested or never closed: an API's written-argument test reads no argument longer than it needs", () => {
+  // Each call's argument is the rest of the text: `whenWritten` tested each in full before.
+  assert.equal(scanInChild(String.raw`'x = ""\n' + "s.bind(".repeat(120_000) + "1" + ")".repeat(120_000) + "\n"`), "false 0");
+  assert.equal(scanInChild(String.raw`'x = ""\n' + "a.run(\n".repeat(140_000)`), "false 0");
+});

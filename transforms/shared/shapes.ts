@@ -158,17 +158,24 @@ export function isPortLike(node: SyntaxNode | undefined): boolean {
   }
 }
 
+/** The longest argument text `mayBePortLike` and `mayBeHostLike` read; over it, the answer is yes. */
+const WRITTEN_READ_UP_TO = 4096;
+
 /**
  * `isPortLike` asked of an argument as written (string bodies blanked): true whenever it may be
  * (a digit of an integer, a name with `port` in it, `int(...)`).
  */
 export function mayBePortLike(written: string | undefined): boolean {
-  return written !== undefined && /\d|port|(?<![\w\u0080-\uffff])int(?![\w\u0080-\uffff])/i.test(written);
+  if (written === undefined) return false;
+  // A longer argument is taken to be one: a call nested thousands deep would otherwise read the
+  // rest of the text once per call, and saying yes only has the file parsed.
+  return written.length > WRITTEN_READ_UP_TO || /\d|port|(?<![\w\u0080-\uffff])int(?![\w\u0080-\uffff])/i.test(written);
 }
 
 /** `isHostLike` asked of an argument as written: a host-like name may be in it, or a string literal (its quote). */
 export function mayBeHostLike(written: string | undefined): boolean {
-  return written !== undefined && /host|addr|bind|interface|listen|ip|["']/i.test(written);
+  if (written === undefined) return false;
+  return written.length > WRITTEN_READ_UP_TO || /host|addr|bind|interface|listen|ip|["']/i.test(written);
 }
 
 /** True for what reads as a host: a non-empty all-interfaces literal (`"0.0.0.0"`), or `HOST`, `args.bind_addr`. */
