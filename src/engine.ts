@@ -9,6 +9,7 @@ import { parseView } from "./parse-view.js";
 import { applyFindings, type FixResult } from "./fix.js";
 import type { LineEnding } from "./source.js";
 import { firstAtOrAfter, lastAtOrBefore } from "./sorted.js";
+import { descendantAt } from "./analysis/ancestry.js";
 
 export interface ScanInput {
   path: string;
@@ -90,7 +91,7 @@ function keepAwayFromSyntaxErrors(root: SyntaxNode, findings: Finding[], text: s
     return first !== undefined && first[0] < statement.endIndex;
   };
   const kept = findings.filter((finding) => {
-    const near = broken(root.descendantForIndex(finding.start, finding.end));
+    const near = broken(descendantAt(root, finding.start, finding.end));
     if (near) errors.push(`line ${lineOf(text, finding.start)}: syntax error around this finding; not rewritten`);
     return !near;
   });

@@ -4,6 +4,7 @@
 import type { SyntaxNode } from "../types.js";
 import type { Binding, NameIndex } from "./names.js";
 import { callArguments, calleeName, stringParts, unparenthesize } from "./syntax.js";
+import { parentOf } from "./ancestry.js";
 
 const PARSE_CALLS = new Set(["parse_args", "parse_intermixed_args"]);
 const CLICK_DECORATORS = new Set(["option", "argument"]);
@@ -37,10 +38,12 @@ export class OptionDefaults {
 
   /** For a parameter of a function decorated with `@click.option(...)` naming it: its default. */
   clickParameter(parameter: SyntaxNode, name: string): Binding | undefined {
-    if (parameter.parent?.type !== "parameters") return undefined;
-    const definition = parameter.parent.parent;
-    if (definition?.type !== "function_definition" || definition.parent?.type !== "decorated_definition") return undefined;
-    for (const decorator of definition.parent.namedChildren) {
+    const parameters = parentOf(parameter);
+    if (parameters?.type !== "parameters") return undefined;
+    const definition = parentOf(parameters);
+    const decorated = definition && parentOf(definition);
+    if (definition?.type !== "function_definition" || decorated?.type !== "decorated_definition") return undefined;
+    for (const decorator of decorated.namedChildren) {
       if (decorator.type !== "decorator") continue;
       const call = unparenthesize(decorator.namedChildren[0] ?? decorator);
       if (call.type !== "call" || !CLICK_DECORATORS.has(calleeName(call) ?? "")) continue;

@@ -4,6 +4,7 @@ import type { SyntaxNode } from "../types.js";
 import type { NameIndex, Binding } from "./names.js";
 import type { OptionDefaults } from "./cli-args.js";
 import { callArguments, argumentAt, dottedName, parseHostPort, rawString, targetValue, unparenthesize } from "./syntax.js";
+import { parentOf } from "./ancestry.js";
 
 export type HostForm =
   /** The literal becomes `os.environ.get(VAR, default)`. */
@@ -90,7 +91,7 @@ function formatTemplate(call: SyntaxNode): SyntaxNode | undefined {
   const fn = call.childForFieldName("function");
   const object = fn?.type === "attribute" && fn.childForFieldName("attribute")?.text === "format" ? fn.childForFieldName("object") : null;
   if (object?.type !== "string") return undefined;
-  const parent = call.parent?.type;
+  const parent = parentOf(call)?.type;
   return parent === "attribute" || parent === "subscript" ? undefined : object;
 }
 

@@ -4,6 +4,7 @@ import type { SyntaxNode } from "../types.js";
 import type { LineEnding } from "../source.js";
 import { allBindings, type NameIndex } from "./names.js";
 import { wholeWordOffsets } from "../python-lexer.js";
+import { descendantAt, parentOf } from "./ancestry.js";
 
 export interface ModuleImports {
   /** Local name → what it refers to: `socket`, `http.server.HTTPServer`, `uvicorn`. */
@@ -125,7 +126,7 @@ function mayBeBound(root: SyntaxNode, text: string, name: string): boolean {
     if (after === "." && !(line.firstImport >= 0 && line.firstImport < at)) continue;
     if (line.plainImportNames.has(at) && /^(?:[ \t]*(?:[,;#\r\n]|$))/.test(text.slice(at + name.length, at + name.length + 2))) continue;
     if (/^[ \t]*from[ \t]+$/.test(text.slice(line.start, at))) continue;
-    if (!isBindable(root.descendantForIndex(at, at + name.length))) continue;
+    if (!isBindable(descendantAt(root, at, at + name.length))) continue;
     return true;
   }
   return false;
@@ -189,7 +190,7 @@ const READ_CONTEXTS = new Set([
 /** False for a node that is not a name (in a comment or string), or a name read where it stands. */
 function isBindable(node: SyntaxNode): boolean {
   if (node.type !== "identifier") return false;
-  const parent = node.parent;
+  const parent = parentOf(node);
   if (!parent) return true;
   if (parent.type === "keyword_argument") return parent.childForFieldName("value")?.id !== node.id;
   return !READ_CONTEXTS.has(parent.type);

@@ -4,6 +4,7 @@
 // while a file holds few nodes of interest.
 import type { SyntaxNode } from "../types.js";
 import { wholeWordOffsets } from "../python-lexer.js";
+import { descendantAt, parentOf } from "./ancestry.js";
 
 /** A name written before a `(`: where a call of that name may be. */
 export interface NameSite {
@@ -141,12 +142,12 @@ export function nameSites(text: string): NameSite[] {
 /** The call whose callee is written with the name at `site` (`f(...)`, `a.b.f(...)`), if it is one. */
 export function callAt(root: SyntaxNode, site: NameSite): SyntaxNode | undefined {
   const end = site.index + site.name.length;
-  const name = root.descendantForIndex(site.index, end);
+  const name = descendantAt(root, site.index, end);
   if (name.type !== "identifier" || name.startIndex !== site.index || name.endIndex !== end) return undefined;
-  const parent = name.parent;
+  const parent = parentOf(name);
   if (parent?.type === "call") return isField(parent, "function", name) ? parent : undefined;
   if (parent?.type !== "attribute" || !isField(parent, "attribute", name)) return undefined;
-  const call = parent.parent;
+  const call = parentOf(parent);
   return call?.type === "call" && isField(call, "function", parent) ? call : undefined;
 }
 
@@ -169,8 +170,8 @@ export function inTreeOrder(nodes: SyntaxNode[]): SyntaxNode[] {
 export function statementsWithKeyword(root: SyntaxNode, text: string, keyword: string, types: ReadonlySet<string>): SyntaxNode[] {
   const found: SyntaxNode[] = [];
   for (const at of wholeWordOffsets(text, keyword)) {
-    const token = root.descendantForIndex(at, at + keyword.length);
-    const statement = token.parent;
+    const token = descendantAt(root, at, at + keyword.length);
+    const statement = parentOf(token);
     if (token.type === keyword && statement && types.has(statement.type)) found.push(statement);
   }
   return found;

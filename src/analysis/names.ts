@@ -2,6 +2,7 @@
 // so a host given as `HOST`, `self.HOST` or `cls.ADDRESS` can be traced back to its literal.
 import type { SyntaxNode } from "../types.js";
 import { appendAll } from "../append.js";
+import { parentOf } from "./ancestry.js";
 
 export type ScopeKind = "module" | "class" | "function";
 
@@ -128,7 +129,7 @@ export class NameIndex {
   /** The innermost scope whose body contains the node. */
   scopeOf(node: SyntaxNode): Scope {
     const ancestors: SyntaxNode[] = [];
-    for (let current = node.parent; current; current = current.parent) ancestors.push(current);
+    for (let current = parentOf(node); current; current = parentOf(current)) ancestors.push(current);
     // Visit the scopes around the node, outermost first: a scope is registered by its parent's visit.
     this.ensureVisited(this.root);
     for (let i = ancestors.length - 1; i >= 0; i--) {
@@ -295,7 +296,7 @@ export class NameIndex {
         const alias = node.childForFieldName("alias");
         const value = node.namedChildren[0];
         const target = alias?.namedChildren[0];
-        if (target && value) this.bindTarget(target, node.parent?.type === "with_item" ? value : undefined, node, scope);
+        if (target && value) this.bindTarget(target, parentOf(node)?.type === "with_item" ? value : undefined, node, scope);
         break;
       }
       case "except_clause": {
@@ -420,8 +421,8 @@ function firstParameterName(functionNode: SyntaxNode): string | undefined {
 }
 
 function isInsideDefaultValue(node: SyntaxNode, parameters: SyntaxNode): boolean {
-  for (let current: SyntaxNode | null = node; current && current.id !== parameters.id; current = current.parent) {
-    const parent = current.parent;
+  for (let current: SyntaxNode | null = node; current && current.id !== parameters.id; current = parentOf(current)) {
+    const parent = parentOf(current);
     if (parent && parent.childForFieldName("value")?.id === current.id) return true;
   }
   return false;

@@ -1,5 +1,6 @@
 // Suppression comments other scanners' users already write on intentional binds (SPEC §2).
 import type { SyntaxNode } from "../types.js";
+import { descendantAt } from "./ancestry.js";
 
 /** A marker: its name, the word every comment carrying it holds (case aside), and its test. */
 type Marker = { name: string; word: string; test: (comment: string) => boolean };
@@ -40,7 +41,7 @@ export function suppressedRows(root: SyntaxNode, text: string): Map<number, stri
   const read = new Set<number>();
   MARKER_TEXT.lastIndex = 0;
   for (let match = MARKER_TEXT.exec(text); match; match = MARKER_TEXT.exec(text)) {
-    const comment = root.descendantForIndex(match.index, match.index + match[0].length);
+    const comment = descendantAt(root, match.index, match.index + match[0].length);
     if (comment.type !== "comment" || read.has(comment.startIndex)) continue;
     read.add(comment.startIndex);
     const marker = suppressionMarker(comment.text);

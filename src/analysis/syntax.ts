@@ -1,5 +1,6 @@
 // Small helpers over tree-sitter-python nodes, shared by the analysis and the transforms.
 import type { SyntaxNode } from "../types.js";
+import { parentOf } from "./ancestry.js";
 
 /** All-interfaces spellings (SPEC §1): matching is exact on the whole value. */
 const IPV4_ANY = new Set(["0.0.0.0", "", "0"]);
@@ -168,7 +169,7 @@ export function argumentAt(args: CallArguments, index: number | undefined, keywo
 /** The statement that contains a node: its line is where suppression comments may also sit. */
 export function enclosingStatement(node: SyntaxNode): SyntaxNode {
   let current: SyntaxNode = node;
-  while (current.parent && !isStatementContainer(current.parent)) current = current.parent;
+  for (let parent = parentOf(current); parent && !isStatementContainer(parent); parent = parentOf(current)) current = parent;
   return current;
 }
 
