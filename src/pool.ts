@@ -254,7 +254,9 @@ async function* pooled(
   rest: AsyncGenerator<Discovery>,
   stats: RunStats,
 ): AsyncGenerator<FileResult> {
-  const pool = new WorkerPool(size, workerSetup(options, false));
+  const job: SettleJob = { transforms: options.transforms, rewrite: options.rewrite, mode: { write: options.write, interactive: options.interactive } };
+  const turn = eventLoopTurns();
+  const pool = new WorkerPool(size, workerSetup(options, false), (files) => settleHere(files, job, turn));
   const slots: Slot[] = [];
   let batch: DiscoveredFile[] = [];
   let pending = 0;
@@ -300,9 +302,9 @@ async function* pooled(
  * worker rarely waits for one while this thread scans a large file.
  */
 async function* sharedPair(options: SettleOptions, head: Discovery[], rest: AsyncGenerator<Discovery>, stats: RunStats): AsyncGenerator<FileResult> {
-  const pool = new WorkerPool(1, workerSetup(options, true));
   const job: SettleJob = { transforms: options.transforms, rewrite: options.rewrite, mode: { write: options.write, interactive: options.interactive } };
   const turn = eventLoopTurns();
+  const pool = new WorkerPool(1, workerSetup(options, true), (files) => settleHere(files, job, turn));
   const walk = headThenRest(head, rest);
   /** Results in path order: batches and discovery errors. */
   const slots: Slot[] = [];
@@ -391,17 +393,30 @@ class WorkerPool {
   private readonly idle: Worker[] = [];
   private readonly all: Worker[] = [];
   private readonly queue: WorkerRequest[] = [];
-  private readonly waiting = new Map<number, { resolve: (results: FileResult[]) => void; reject: (error: Error) => void }>();
+  /** The batches sent or queued and not yet answered, with their files and, once sent, their worker (not with claims). */
+  private readonly waiting = new Map<number, { files: DiscoveredFile[]; worker?: Worker; resolve: (results: FileResult[]) => void; reject: (error: Error) => void }>();
   private nextId = 0;
-  private failure: Error | undefined;
+  private closed: Error | undefined;
   /** Workers that have already exited: `close` has none of them to stop. */
   private readonly exited = new Set<Worker>();
+  /** Workers that stopped before their work was done (a crash, a memory limit): none is sent more. */
+  private readonly lost = new Set<Worker>();
+  /** With claims, the batches this thread has claimed and not yet withdrawn from the worker. */
+  private readonly claimedHere = new Set<number>();
   /** Shared with the workers (`CONTROL`): the request to stop, and the next batch to claim. */
   private readonly control = new Int32Array(new SharedArrayBuffer(Object.keys(CONTROL).length * Int32Array.BYTES_PER_ELEMENT));
   /** The worker claims its batches rather than being handed the next as it replies. */
   private readonly claims: boolean;
 
-  constructor(size: number, setup: WorkerSetup) {
+  /**
+   * `settleHere` settles a batch in this thread: the batches still queued once every worker is
+   * lost. (With claims, this thread claims the lost worker's share itself.)
+   */
+  constructor(
+    size: number,
+    setup: WorkerSetup,
+    private readonly settleHere: (files: DiscoveredFile[]) => Promise<FileResult[]>,
+  ) {
     this.claims = !!setup.claims;
     try {
       this.start(size, setup);
@@ -424,18 +439,19 @@ class WorkerPool {
         this.waiting.delete(reply.id);
         if (!this.claims) this.dispatch(worker);
       });
-      worker.on("error", (error) => this.fail(error));
+      worker.on("error", (error) => this.lose(worker, error.message));
       worker.on("exit", (code) => {
         this.exited.add(worker);
-        if (code !== 0) this.fail(new Error(`a worker thread stopped (exit code ${code})`));
+        if (code !== 0) this.lose(worker, `exit code ${code}`);
       });
       this.all.push(worker);
       this.idle.push(worker);
     }
   }
 
-  /** Settles a batch on the next free worker. */
+  /** Settles a batch on the next free worker, or in this thread once every worker is lost. */
   run(files: DiscoveredFile[]): Promise<FileResult[]> {
+    if (!this.closed && this.lost.size === this.all.length) return this.settleHere(files);
     return this.request(files, (request) => {
       this.queue.push(request);
       const worker = this.idle.pop();
@@ -445,15 +461,19 @@ class WorkerPool {
 
   /**
    * Sends a batch to the only worker, which settles it if it claims it (see `claim`); its number
-   * is the one `claim` hands out for it.
+   * is the one `claim` hands out for it. Once the worker is lost, this thread claims every batch.
    */
   offer(files: DiscoveredFile[]): { id: number; results: Promise<FileResult[]> } {
-    return this.request(files, (request) => this.all[0]!.postMessage(request));
+    const worker = this.all[0]!;
+    return this.request(files, (request) => {
+      if (!this.lost.has(worker)) worker.postMessage(request);
+    });
   }
 
   /** Tells the worker that every batch has been offered: once past them, it ends itself. */
   allOffered(): void {
-    this.all[0]!.postMessage({ sent: this.nextId } satisfies AllSent);
+    const worker = this.all[0]!;
+    if (!this.lost.has(worker)) worker.postMessage({ sent: this.nextId } satisfies AllSent);
   }
 
   /** The number of the next batch nobody has claimed yet. */
@@ -463,19 +483,22 @@ class WorkerPool {
 
   /** Claims the next batch for this thread: the worker will pass it by. */
   claim(): number {
-    return Atomics.add(this.control, CONTROL.NEXT_BATCH, 1);
+    const id = Atomics.add(this.control, CONTROL.NEXT_BATCH, 1);
+    this.claimedHere.add(id);
+    return id;
   }
 
   /** Forgets the worker's reply to a batch this thread claimed: none will come. */
   withdraw(id: number): void {
     this.waiting.delete(id);
+    this.claimedHere.delete(id);
   }
 
   private request(files: DiscoveredFile[], send: (request: WorkerRequest) => void): { id: number; results: Promise<FileResult[]> } {
     const id = this.nextId++;
     const results = new Promise<FileResult[]>((resolve, reject) => {
-      if (this.failure) return reject(this.failure);
-      this.waiting.set(id, { resolve, reject });
+      if (this.closed) return reject(this.closed);
+      this.waiting.set(id, { files, resolve, reject });
       send({ id, files });
     });
     return { id, results };
@@ -487,22 +510,57 @@ class WorkerPool {
    * that has not exited within `STOP_GRACE_MS` is terminated.
    */
   async close(): Promise<void> {
-    this.failure ??= new Error("the worker pool is closed");
+    this.closed ??= new Error("the worker pool is closed");
     Atomics.store(this.control, CONTROL.STOPPING, 1);
     const running = this.all.filter((worker) => !this.exited.has(worker));
     await Promise.all(running.map((worker) => stopWorker(worker)));
   }
 
   private dispatch(worker: Worker): void {
+    if (this.lost.has(worker)) return;
     const request = this.queue.shift();
-    if (request) worker.postMessage(request);
-    else this.idle.push(worker);
+    if (!request) {
+      this.idle.push(worker);
+      return;
+    }
+    const waiting = this.waiting.get(request.id);
+    if (waiting) waiting.worker = worker;
+    worker.postMessage(request);
   }
 
-  private fail(error: Error): void {
-    if (this.failure) return;
-    this.failure = error;
-    for (const { reject } of this.waiting.values()) reject(error);
-    this.waiting.clear();
+  /**
+   * A worker stopped before its work was done: a crash, or its memory limit on some file. The
+   * files of the batches it held are reported, not scanned: which of them stopped it is unknown,
+   * and scanning it here could stop this thread too. The rest of the run goes on: with claims this
+   * thread claims every later batch; else the other workers take the queue, or, once none is left,
+   * this thread.
+   */
+  private lose(worker: Worker, reason: string): void {
+    if (this.lost.has(worker) || this.closed) return;
+    this.lost.add(worker);
+    const idleAt = this.idle.indexOf(worker);
+    if (idleAt >= 0) this.idle.splice(idleAt, 1);
+    // With claims, the batches below the next claim that this thread did not claim were the worker's.
+    const claimedUpTo = this.claims ? Atomics.load(this.control, CONTROL.NEXT_BATCH) : 0;
+    for (const [id, waiting] of this.waiting) {
+      if (this.claims ? id >= claimedUpTo || this.claimedHere.has(id) : waiting.worker !== worker) continue;
+      this.waiting.delete(id);
+      waiting.resolve(waiting.files.map((file) => notScanned(file, reason)));
+    }
+    if (!this.claims && this.lost.size === this.all.length) {
+      for (const request of this.queue.splice(0)) {
+        const waiting = this.waiting.get(request.id)!;
+        this.waiting.delete(request.id);
+        this.settleHere(request.files).then(waiting.resolve, waiting.reject);
+      }
+    }
   }
+}
+
+/** The error of a file whose worker thread stopped while it held the file's batch. */
+function notScanned(file: DiscoveredFile, reason: string): FileResult {
+  return {
+    kind: "error",
+    error: { path: file.path, message: `not scanned: bindfix's worker thread stopped while it held this file (${reason}); BINDFIX_WORKERS=0 scans in one thread` },
+  };
 }

@@ -104,6 +104,11 @@ export interface WorkerReply {
   results: FileResult[];
 }
 
+// Test-only: a worker that reaches one of these paths (comma-separated; `*` for any) stops at once
+// (exit code 70), as a crash would, so that test/pool-lost-worker.test.ts can lose workers on chosen
+// files. Unset (always, outside tests) it costs nothing.
+const TEST_STOP_ON = process.env.BINDFIX_TEST_WORKER_STOP_ON ? new Set(process.env.BINDFIX_TEST_WORKER_STOP_ON.split(",")) : undefined;
+
 function serveBatches(setup: WorkerSetup): void {
   const job: SettleJob = {
     transforms: setup.transformIds.map((id) => transformById(id)!),
@@ -117,6 +122,7 @@ function serveBatches(setup: WorkerSetup): void {
     const results: FileResult[] = [];
     for (const file of request.files) {
       if (stopping()) process.exit(0);
+      if (TEST_STOP_ON && (TEST_STOP_ON.has(file.path) || TEST_STOP_ON.has("*"))) process.exit(70);
       const result = settleDiscovered(file, job);
       results.push(result.kind === "review" ? { kind: "review", file: result.file } : result);
       if (treesAwaitRelease()) await releaseTrees();
