@@ -235,10 +235,14 @@ function workerSetup(options: SettleOptions, claims: boolean): WorkerSetup {
   return { kind: "bindfix-pool", transformIds: options.transforms.map((transform) => transform.id), rewrite: options.rewrite, mode, claims };
 }
 
-/** Settles a batch in this thread, letting the event loop turn between files (a batch yields nothing until its end). */
-async function settleHere(files: readonly DiscoveredFile[], job: SettleJob, turn: () => Promise<void>): Promise<FileResult[]> {
+/**
+ * Settles a batch in this thread, letting the event loop turn between files (a batch yields nothing
+ * until its end). Once `stopped`, the files left are not settled: nobody waits for them.
+ */
+async function settleHere(files: readonly DiscoveredFile[], job: SettleJob, turn: () => Promise<void>, stopped = (): boolean => false): Promise<FileResult[]> {
   const results: FileResult[] = [];
   for (const file of files) {
+    if (stopped()) break;
     results.push(settleDiscovered(file, job));
     if (treesAwaitRelease()) await releaseTrees();
     else await turn();
@@ -256,7 +260,7 @@ async function* pooled(
 ): AsyncGenerator<FileResult> {
   const job: SettleJob = { transforms: options.transforms, rewrite: options.rewrite, mode: { write: options.write, interactive: options.interactive } };
   const turn = eventLoopTurns();
-  const pool = new WorkerPool(size, workerSetup(options, false), (files) => settleHere(files, job, turn));
+  const pool = new WorkerPool(size, workerSetup(options, false), (files, stopped) => settleHere(files, job, turn, stopped));
   const slots: Slot[] = [];
   let batch: DiscoveredFile[] = [];
   let pending = 0;
@@ -304,7 +308,7 @@ async function* pooled(
 async function* sharedPair(options: SettleOptions, head: Discovery[], rest: AsyncGenerator<Discovery>, stats: RunStats): AsyncGenerator<FileResult> {
   const job: SettleJob = { transforms: options.transforms, rewrite: options.rewrite, mode: { write: options.write, interactive: options.interactive } };
   const turn = eventLoopTurns();
-  const pool = new WorkerPool(1, workerSetup(options, true), (files) => settleHere(files, job, turn));
+  const pool = new WorkerPool(1, workerSetup(options, true), (files, stopped) => settleHere(files, job, turn, stopped));
   const walk = headThenRest(head, rest);
   /** Results in path order: batches and discovery errors. */
   const slots: Slot[] = [];
@@ -401,6 +405,12 @@ class WorkerPool {
   private readonly exited = new Set<Worker>();
   /** Workers that stopped before their work was done (a crash, a memory limit): none is sent more. */
   private readonly lost = new Set<Worker>();
+  /** Why each worker that reported an error stopped: it is lost once it has exited. */
+  private readonly errors = new Map<Worker, string>();
+  /** With claims, once the worker is lost: the batches below this number it may have claimed, and why it stopped. */
+  private lostClaims: { below: number; reason: string } | undefined;
+  /** Batches settled in this thread once every worker is lost, one after another. */
+  private settledHere: Promise<unknown> = Promise.resolve();
   /** With claims, the batches this thread has claimed and not yet withdrawn from the worker. */
   private readonly claimedHere = new Set<number>();
   /** Shared with the workers (`CONTROL`): the request to stop, and the next batch to claim. */
@@ -409,13 +419,13 @@ class WorkerPool {
   private readonly claims: boolean;
 
   /**
-   * `settleHere` settles a batch in this thread: the batches still queued once every worker is
-   * lost. (With claims, this thread claims the lost worker's share itself.)
+   * `settleHere` settles a batch in this thread, until `stopped`: the batches still queued once
+   * every worker is lost. (With claims, this thread claims the lost worker's share itself.)
    */
   constructor(
     size: number,
     setup: WorkerSetup,
-    private readonly settleHere: (files: DiscoveredFile[]) => Promise<FileResult[]>,
+    private readonly settleHere: (files: DiscoveredFile[], stopped: () => boolean) => Promise<FileResult[]>,
   ) {
     this.claims = !!setup.claims;
     try {
@@ -439,10 +449,13 @@ class WorkerPool {
         this.waiting.delete(reply.id);
         if (!this.claims) this.dispatch(worker);
       });
-      worker.on("error", (error) => this.lose(worker, error.message));
+      // A worker is lost once it has exited, not at its error: the replies it posted before an
+      // uncaught exception may still be on their way then, and are delivered before its exit.
+      worker.on("error", (error) => this.errors.set(worker, error.message));
       worker.on("exit", (code) => {
         this.exited.add(worker);
-        if (code !== 0) this.lose(worker, `exit code ${code}`);
+        const error = this.errors.get(worker);
+        if (code !== 0 || error !== undefined) this.lose(worker, error ?? `exit code ${code}`);
       });
       this.all.push(worker);
       this.idle.push(worker);
@@ -451,7 +464,7 @@ class WorkerPool {
 
   /** Settles a batch on the next free worker, or in this thread once every worker is lost. */
   run(files: DiscoveredFile[]): Promise<FileResult[]> {
-    if (!this.closed && this.lost.size === this.all.length) return this.settleHere(files);
+    if (!this.closed && this.lost.size === this.all.length) return this.settleInThread(files);
     return this.request(files, (request) => {
       this.queue.push(request);
       const worker = this.idle.pop();
@@ -465,9 +478,12 @@ class WorkerPool {
    */
   offer(files: DiscoveredFile[]): { id: number; results: Promise<FileResult[]> } {
     const worker = this.all[0]!;
-    return this.request(files, (request) => {
+    const offered = this.request(files, (request) => {
       if (!this.lost.has(worker)) worker.postMessage(request);
     });
+    // A batch the lost worker claimed before it was offered: this thread will not claim it.
+    if (this.lostClaims && offered.id < this.lostClaims.below && !this.claimedHere.has(offered.id)) this.notScanned(offered.id, this.lostClaims.reason);
+    return offered;
   }
 
   /** Tells the worker that every batch has been offered: once past them, it ends itself. */
@@ -542,18 +558,36 @@ class WorkerPool {
     if (idleAt >= 0) this.idle.splice(idleAt, 1);
     // With claims, the batches below the next claim that this thread did not claim were the worker's.
     const claimedUpTo = this.claims ? Atomics.load(this.control, CONTROL.NEXT_BATCH) : 0;
+    if (this.claims) this.lostClaims = { below: claimedUpTo, reason };
     for (const [id, waiting] of this.waiting) {
       if (this.claims ? id >= claimedUpTo || this.claimedHere.has(id) : waiting.worker !== worker) continue;
-      this.waiting.delete(id);
-      waiting.resolve(waiting.files.map((file) => notScanned(file, reason)));
+      this.notScanned(id, reason);
     }
     if (!this.claims && this.lost.size === this.all.length) {
       for (const request of this.queue.splice(0)) {
         const waiting = this.waiting.get(request.id)!;
         this.waiting.delete(request.id);
-        this.settleHere(request.files).then(waiting.resolve, waiting.reject);
+        this.settleInThread(request.files).then(waiting.resolve, waiting.reject);
       }
     }
+  }
+
+  /** Answers a batch: each of its files not scanned, for `reason`. */
+  private notScanned(id: number, reason: string): void {
+    const waiting = this.waiting.get(id);
+    if (!waiting) return;
+    this.waiting.delete(id);
+    waiting.resolve(waiting.files.map((file) => notScanned(file, reason)));
+  }
+
+  /**
+   * Settles a batch in this thread, after those already given to it: one at a time, in order, as a
+   * run in one thread would, and no more once the pool is closed (a stopped run waits for none).
+   */
+  private settleInThread(files: DiscoveredFile[]): Promise<FileResult[]> {
+    const settled = this.settledHere.then(() => this.settleHere(files, () => this.closed !== undefined));
+    this.settledHere = settled.catch(() => undefined);
+    return settled;
   }
 }
 

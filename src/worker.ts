@@ -104,9 +104,10 @@ export interface WorkerReply {
   results: FileResult[];
 }
 
-// Test-only: a worker that reaches one of these paths (comma-separated; `*` for any) stops at once
-// (exit code 70), as a crash would, so that test/pool-lost-worker.test.ts can lose workers on chosen
-// files. Unset (always, outside tests) it costs nothing.
+// Test-only: a worker that reaches one of these paths (comma-separated; `*` for any) throws outside
+// any file's handling, as a crash of bindfix itself would: the worker stops with that error (its
+// replies already posted still arrive), so that test/pool-lost-worker.test.ts can lose workers on
+// chosen files. Unset (always, outside tests) it costs nothing.
 const TEST_STOP_ON = process.env.BINDFIX_TEST_WORKER_STOP_ON ? new Set(process.env.BINDFIX_TEST_WORKER_STOP_ON.split(",")) : undefined;
 
 function serveBatches(setup: WorkerSetup): void {
@@ -122,7 +123,7 @@ function serveBatches(setup: WorkerSetup): void {
     const results: FileResult[] = [];
     for (const file of request.files) {
       if (stopping()) process.exit(0);
-      if (TEST_STOP_ON && (TEST_STOP_ON.has(file.path) || TEST_STOP_ON.has("*"))) process.exit(70);
+      if (TEST_STOP_ON && (TEST_STOP_ON.has(file.path) || TEST_STOP_ON.has("*"))) throw new Error(`test hook: stopped on ${file.path}`);
       const result = settleDiscovered(file, job);
       results.push(result.kind === "review" ? { kind: "review", file: result.file } : result);
       if (treesAwaitRelease()) await releaseTrees();
