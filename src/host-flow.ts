@@ -252,23 +252,15 @@ export class HostFlow {
   private valueWords(start: number, end: number, add: (word: string, depth: number) => void, intoCalls = false): void {
     const { bare } = this.lexed;
     const visit = (from: number, to: number, depth: number): boolean => {
-      // Words are read by hand between the brackets: a search for the next word would run past `to`.
-      for (let at = from; at < to; ) {
-        const code = bare.charCodeAt(at);
-        if (!isNameCode(code)) {
-          at++;
-          continue;
-        }
-        let wordEnd = at + 1;
-        while (isNameCode(bare.charCodeAt(wordEnd))) wordEnd++;
+      forEachNameRun(bare, from, to, (at, wordEnd) => {
         // A name starts with no name character before it, and not with a digit.
+        const code = bare.charCodeAt(at);
         if ((code < 48 || code > 57) && (at === 0 || !isNameCode(bare.charCodeAt(at - 1)))) {
           const next = nextToken(bare, wordEnd);
           const c = bare[next];
           if (!(c === "." || c === "(" || c === ":" || (c === "=" && bare[next + 1] !== "="))) add(bare.slice(at, wordEnd), depth);
         }
-        at = wordEnd;
-      }
+      });
       return false;
     };
     if (intoCalls) visit(start, end, 0);
@@ -480,20 +472,14 @@ export class HostFlow {
       return wholeWordOffsets(bare, word);
     }
     if (!this.words) {
-      this.words = new Map();
-      for (let at = 0; at < bare.length; ) {
-        if (!isNameCode(bare.charCodeAt(at))) {
-          at++;
-          continue;
-        }
-        let end = at + 1;
-        while (isNameCode(bare.charCodeAt(end))) end++;
+      const words = new Map<string, number[]>();
+      forEachNameRun(bare, 0, bare.length, (at, end) => {
         const found = bare.slice(at, end);
-        const offsets = this.words.get(found);
+        const offsets = words.get(found);
         if (offsets) offsets.push(at);
-        else this.words.set(found, [at]);
-        at = end;
-      }
+        else words.set(found, [at]);
+      });
+      this.words = words;
     }
     return this.words.get(word) ?? [];
   }
@@ -620,6 +606,23 @@ export class HostFlow {
   private lineAt(offset: number, from: number): number {
     const starts = this.lineStarts;
     return lastAtOrBefore(starts, offset, offset < (starts[from] ?? 0) ? 0 : from);
+  }
+}
+
+/**
+ * Each run of name characters starting from `from` up to `to` (a run may end past `to`), as its
+ * start and end. Read by hand: a search for the next word would run past `to`.
+ */
+function forEachNameRun(text: string, from: number, to: number, visit: (start: number, end: number) => void): void {
+  for (let at = from; at < to; ) {
+    if (!isNameCode(text.charCodeAt(at))) {
+      at++;
+      continue;
+    }
+    let end = at + 1;
+    while (isNameCode(text.charCodeAt(end))) end++;
+    visit(at, end);
+    at = end;
   }
 }
 

@@ -231,8 +231,13 @@ function pendingSlot(results: Promise<FileResult[]>): Slot {
 }
 
 function workerSetup(options: SettleOptions, claims: boolean): WorkerSetup {
-  const mode = { write: options.write, interactive: options.interactive };
-  return { kind: "bindfix-pool", transformIds: options.transforms.map((transform) => transform.id), rewrite: options.rewrite, mode, claims };
+  const { transforms, rewrite, mode } = settleJob(options);
+  return { kind: "bindfix-pool", transformIds: transforms.map((transform) => transform.id), rewrite, mode, claims };
+}
+
+/** What this thread settles a batch with, as a worker does from its setup. */
+function settleJob(options: SettleOptions): SettleJob {
+  return { transforms: options.transforms, rewrite: options.rewrite, mode: { write: options.write, interactive: options.interactive } };
 }
 
 /**
@@ -258,7 +263,7 @@ async function* pooled(
   rest: AsyncGenerator<Discovery>,
   stats: RunStats,
 ): AsyncGenerator<FileResult> {
-  const job: SettleJob = { transforms: options.transforms, rewrite: options.rewrite, mode: { write: options.write, interactive: options.interactive } };
+  const job = settleJob(options);
   const turn = eventLoopTurns();
   const pool = new WorkerPool(size, workerSetup(options, false), (files, stopped) => settleHere(files, job, turn, stopped));
   const slots: Slot[] = [];
@@ -306,7 +311,7 @@ async function* pooled(
  * worker rarely waits for one while this thread scans a large file.
  */
 async function* sharedPair(options: SettleOptions, head: Discovery[], rest: AsyncGenerator<Discovery>, stats: RunStats): AsyncGenerator<FileResult> {
-  const job: SettleJob = { transforms: options.transforms, rewrite: options.rewrite, mode: { write: options.write, interactive: options.interactive } };
+  const job = settleJob(options);
   const turn = eventLoopTurns();
   const pool = new WorkerPool(1, workerSetup(options, true), (files, stopped) => settleHere(files, job, turn, stopped));
   const walk = headThenRest(head, rest);
