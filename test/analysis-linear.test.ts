@@ -5,7 +5,7 @@
 // take many minutes: those run in a child process, so that a regression fails instead of hanging.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { moduleLiteral, runEnding } from "./helpers/child.js";
 import { scanText } from "../src/engine.js";
 import { transforms } from "../transforms/index.js";
 import { DEFAULT_REWRITE } from "../src/types.js";
@@ -55,21 +55,17 @@ test("an alias avoids every `_os` name the text holds", () => {
 });
 
 test("long lines of comments, `nosec` and `os` words are read about once", () => {
-  const module = (path: string): string => JSON.stringify(new URL(path, import.meta.url).href);
   const script = `
-    import { scanText } from ${module("../src/engine.js")};
-    import { transforms } from ${module("../transforms/index.js")};
-    import { DEFAULT_REWRITE } from ${module("../src/types.js")};
-    import { nameSites } from ${module("../src/analysis/locate.js")};
-    import { suppressionMarker } from ${module("../src/analysis/suppress.js")};
+    import { scanText } from ${moduleLiteral("src/engine.js")};
+    import { transforms } from ${moduleLiteral("transforms/index.js")};
+    import { DEFAULT_REWRITE } from ${moduleLiteral("src/types.js")};
+    import { nameSites } from ${moduleLiteral("src/analysis/locate.js")};
+    import { suppressionMarker } from ${moduleLiteral("src/analysis/suppress.js")};
     const bind = ${JSON.stringify(BIND)};
     const scan = (text) => scanText({ path: "t.py", text, eol: "\\n" }, transforms, DEFAULT_REWRITE);
     console.log(nameSites("# " + "a #".repeat(300000) + "\\nx\\n").length);
     console.log(suppressionMarker("# " + "nosec ".repeat(170000) + "\\u2028x"));
     console.log(scan(bind + "# " + "os ".repeat(330000) + "\\n").findings.length);
     console.log(scan("os = 1\\n" + bind + "# " + Array.from({ length: 90000 }, (_, i) => "_os" + (i || "")).join(" ") + "\\n").fix().text.includes("import os as _os90000"));`;
-  const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 120_000 });
-  assert.equal(child.signal, null, "the passes did not end within two minutes");
-  assert.equal(child.status, 0, child.stderr);
-  assert.deepEqual(child.stdout.trim().split("\n"), ["0", "nosec", "1", "true"]);
+  assert.deepEqual(runEnding(script, 120, "the passes").split("\n"), ["0", "nosec", "1", "true"]);
 });

@@ -5,23 +5,12 @@
 // regression fails instead of hanging.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
-import { readdirSync, readFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { moduleLiteral, runEnding } from "./helpers/child.js";
 import { parseSource } from "../src/parse-view.js";
 import { descendantAt, parentOf } from "../src/analysis/ancestry.js";
 import type { SyntaxNode } from "../src/types.js";
-
-const FIXTURES = fileURLToPath(new URL("../../fixtures/", import.meta.url));
-
-function pythonFiles(folder: string): string[] {
-  return readdirSync(folder, { withFileTypes: true }).flatMap((entry) => {
-    const full = path.join(folder, entry.name);
-    if (entry.isDirectory()) return pythonFiles(full);
-    return entry.name.endsWith(".py") ? [full] : [];
-  });
-}
+import { fixturesDir } from "./helpers/paths.js";
+import { snapshot } from "./helpers/safety.js";
 
 /** Every node of a tree, parents before children. */
 function allNodes(root: SyntaxNode): SyntaxNode[] {
@@ -47,7 +36,7 @@ const BROKEN = [
 
 /** The texts every check runs on: the fixtures, the broken shapes, and one wide module that parses. */
 function texts(): Array<[string, string]> {
-  const fixtures = pythonFiles(FIXTURES).map((file): [string, string] => [path.relative(FIXTURES, file), readFileSync(file, "utf8")]);
+  const fixtures = [...snapshot(fixturesDir)].filter(([name]) => name.endsWith(".py")).map(([name, bytes]): [string, string] => [name, bytes.toString("utf8")]);
   const wide: [string, string] = ["wide module", Array.from({ length: 500 }, (_, i) => `x${i} = ("0.0.0.0", ${i})\n`).join("")];
   return [...fixtures, ...BROKEN.map((text, i): [string, string] => [`broken ${i}`, text]), wide];
 }
@@ -82,20 +71,16 @@ test("descendantAt finds the node tree-sitter finds for every node's range and f
 });
 
 test("a broken file of thousands of target literals is analysed in about linear time", () => {
-  const module = (file: string): string => JSON.stringify(new URL(file, import.meta.url).href);
   // 64,000 lines (1.5 MB): asking tree-sitter for each literal's parents took 3.2 s at 4,000 lines
   // and 49 s at 16,000; now the whole scan takes about 10 s, most of it tree-sitter's parse.
   const script = `
-    import { scanText } from ${module("../src/engine.js")};
-    import { transforms } from ${module("../transforms/index.js")};
-    import { DEFAULT_REWRITE } from ${module("../src/types.js")};
+    import { scanText } from ${moduleLiteral("src/engine.js")};
+    import { transforms } from ${moduleLiteral("transforms/index.js")};
+    import { DEFAULT_REWRITE } from ${moduleLiteral("src/types.js")};
     const text = "import socket\\ns = socket.socket()\\n" + 's.bind(("0.0.0.0", 80)\\n'.repeat(64000);
     const scanned = scanText({ path: "t.py", text, eol: "\\n" }, transforms, DEFAULT_REWRITE);
     console.log(scanned.findings.length, scanned.errors.length);`;
-  const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 120_000 });
-  assert.equal(child.signal, null, "the analysis did not end within two minutes");
-  assert.equal(child.status, 0, child.stderr);
-  const [findings, errors] = child.stdout.trim().split(" ").map(Number);
+  const [findings, errors] = runEnding(script, 120, "the analysis").split(" ").map(Number);
   // Every literal sits in a broken statement: none is rewritten, each is reported.
   assert.equal(findings, 0);
   assert.equal(errors, 64000);

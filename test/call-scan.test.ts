@@ -6,7 +6,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import fc from "fast-check";
-import { spawnSync } from "node:child_process";
+import { moduleLiteral, runEnding } from "./helpers/child.js";
 import { CallScanner, isDefinedName, type CallScan, type CalleeNames } from "../src/call-scan.js";
 import { isAsKeyword, TokenLookup } from "../src/analysis/locate.js";
 
@@ -127,16 +127,13 @@ test("blank and comment lines before a `(` no name precedes are read once each, 
   // Were `\r\n` readable as `\r` and then an empty line's `\n`, these 60 lines would take 2^60
   // tries. The scan runs in a child process, so that such a regression fails here instead of hanging the suite.
   const script = `
-    import { CallScanner } from ${JSON.stringify(new URL("../src/call-scan.js", import.meta.url).href)};
+    import { CallScanner } from ${moduleLiteral("src/call-scan.js")};
     const scanner = new CallScanner({ whole: new Set(["run"]), suffixes: new Set(["Server"]) });
     for (const eol of ["\\n", "\\r\\n", "\\r"]) {
       const text = "x = 1" + eol + ("# c" + eol + eol).repeat(30) + "(a, b) = 1, 2" + eol + "run" + eol + eol + "(app)" + eol;
       console.log(scanner.scan(text).openings.get("run")?.length ?? 0);
     }`;
-  const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 60_000 });
-  assert.equal(child.signal, null, "the scan did not end within a minute");
-  assert.equal(child.status, 0, child.stderr);
-  assert.deepEqual(child.stdout.trim().split("\n"), ["1", "1", "1"]);
+  assert.deepEqual(runEnding(script, 60, "the scan").split("\n"), ["1", "1", "1"]);
 });
 
 test("agrees with the forward reading on any text made of names, tokens, comments and line breaks", () => {

@@ -4,7 +4,7 @@
 // should say no for the empty strings most files hold for other reasons, or it saves nothing.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { moduleLiteral, runEnding } from "./helpers/child.js";
 import { lexPython } from "../src/python-lexer.js";
 import { HostFlow, type HostPosition } from "../src/host-flow.js";
 import { isTargetValue, parseHostPort } from "../src/analysis/syntax.js";
@@ -342,17 +342,14 @@ test("values reached through names that overlap past 8 times the text's length m
  */
 function runOnLargeText(text: string, body: string): string {
   const script = `
-    import { HostFlow } from ${JSON.stringify(new URL("../src/host-flow.js", import.meta.url).href)};
-    import { lexPython } from ${JSON.stringify(new URL("../src/python-lexer.js", import.meta.url).href)};
+    import { HostFlow } from ${moduleLiteral("src/host-flow.js")};
+    import { lexPython } from ${moduleLiteral("src/python-lexer.js")};
     const isTarget = (literal) => literal === '""';
     const lexed = lexPython(${text});
     const flow = new HostFlow(lexed);
     const openings = [...lexed.bare.matchAll(/\\.(?:bind|run)\\(/g)].map((call) => call.index + call[0].length - 1);
     ${body}`;
-  const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 60_000 });
-  assert.equal(child.signal, null, "the pass did not end within a minute");
-  assert.equal(child.status, 0, child.stderr);
-  return child.stdout.trim();
+  return runEnding(script, 60, "the pass");
 }
 
 /** Every call's arguments split, then whether `""` reaches any argument, the first one, or the first as an address tuple. */

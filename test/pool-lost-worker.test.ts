@@ -7,8 +7,8 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import path from "node:path";
 import { removeTree, runCli, tempTree } from "./helpers/tree.js";
+import { BIND } from "./helpers/safety.js";
 
-const BIND = 'import socket\ns = socket.socket()\ns.bind(("0.0.0.0", 80))\n';
 /** A worker that reaches `c/z.py` throws, outside any file's handling: it stops with that error. */
 const STOPS = { BINDFIX_TEST_WORKER_STOP_ON: "c/z.py" };
 

@@ -4,7 +4,7 @@
 // end in about a second at megabytes.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { spawnSync } from "node:child_process";
+import { moduleLiteral, runEnding } from "./helpers/child.js";
 import { scanText } from "../src/engine.js";
 import { transforms } from "../transforms/index.js";
 import { DEFAULT_REWRITE } from "../src/types.js";
@@ -55,16 +55,13 @@ test("the modules `import a as b, c` binds, after `;` too, are not objects whose
  */
 function scanInChild(makeText: string): string {
   const script = `
-    import { scanText } from ${JSON.stringify(new URL("../src/engine.js", import.meta.url).href)};
-    import { transforms } from ${JSON.stringify(new URL("../transforms/index.js", import.meta.url).href)};
-    import { DEFAULT_REWRITE } from ${JSON.stringify(new URL("../src/types.js", import.meta.url).href)};
+    import { scanText } from ${moduleLiteral("src/engine.js")};
+    import { transforms } from ${moduleLiteral("transforms/index.js")};
+    import { DEFAULT_REWRITE } from ${moduleLiteral("src/types.js")};
     const text = ${makeText};
     const scanned = scanText({ path: "x.py", text, eol: "\\n" }, transforms, DEFAULT_REWRITE);
     console.log(scanned.parsed, scanned.findings.length);`;
-  const child = spawnSync(process.execPath, ["--input-type=module", "-e", script], { encoding: "utf8", timeout: 60_000 });
-  assert.equal(child.signal, null, "the scan did not end within a minute");
-  assert.equal(child.status, 0, child.stderr);
-  return child.stdout.trim();
+  return runEnding(script, 60, "the scan");
 }
 
 // The target literal and `XServer)` make the prefilter read each text's classes. Each is 1 to 4 MB:
