@@ -273,7 +273,6 @@ export class HostFlow {
     if (bare[open] !== "(") return true;
     const { positional, keywords, unpacked } = this.splitArguments(open, this.closing(open));
     const text = ([start, end]: [number, number]): string => bare.slice(start, end);
-    const { text: written } = this.lexed;
     return test({
       positional: positional.map(text),
       keywords: new Map([...keywords].map(([name, range]) => [name, text(range)])),
