@@ -1,15 +1,17 @@
 // `npm run bench [-- --quick]`: times a bindfix dry run against ast-grep with an equivalent rule,
-// Bandit -t B104 (when installed) and the Node read floor, alternating, several runs each, over the
+// Bandit -t B104 (when installed), the Node read floor and the read + parse floor (the read floor,
+// then tree-sitter over the files with findings), alternating, several runs each, over the
 // installed Python's standard library and over all of it with site-packages; prints the table.
 // Then the same dry run over 1, 2, 4 and 8 copies of the standard library, for the check that time
 // grows linearly with the number of files while memory stays flat.
 // Options: --quick (2 runs), --runs N, --corpus stdlib,python,scaling (any of them), --generated,
 // --bandit-all, --no-bandit, --node PATH (repeatable: the dry run again under that Node binary, one
 // more row in the same alternation; the targets are judged on the Node that runs the bench).
+import { spawnSync } from "node:child_process";
 import { availableParallelism, cpus, loadavg, platform, release } from "node:os";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { fileURLToPath, pathToFileURL } from "node:url";
 import { corpora, replicatedCorpus, type Corpus } from "./corpus.js";
 import { hasScript, hasTime, run, timeToPrompt, versionOf, type Command, type Measurement } from "./measure.js";
 
@@ -84,6 +86,19 @@ function tools(options: Options): Tool[] {
     // only walks, as with three cores.
     bindfixRow("bindfix dry run, one thread", { BINDFIX_WORKERS: "0" }),
     bindfixRow("bindfix dry run, 2 worker threads", { BINDFIX_WORKERS: "2" }),
+    {
+      ...bindfixRow(PERFECT_PREFILTER),
+      command: (corpus) => ({
+        argv: [node, cli, corpus.dir],
+        env: {
+          BINDFIX_STATS: "1",
+          NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ""} --import=${pathToFileURL(path.join(dist, "bench/perfect-prefilter.js")).href}`,
+          BINDFIX_BENCH_ORACLE: findingsListPath(corpus),
+          BINDFIX_BENCH_ORACLE_ROOT: corpus.dir,
+        },
+        node: true,
+      }),
+    },
     ...options.nodes.map((binary) => {
       const version = versionOf([binary, "--version"]);
       if (!version) throw new Error(`--node ${binary}: not a Node binary that runs`);
@@ -93,6 +108,15 @@ function tools(options: Options): Tool[] {
       name: "Node read floor (read + 1 regex)",
       command: (corpus) => ({ argv: [node, path.join(dist, "bench/floor.js"), corpus.dir], node: true }),
       parsed: () => "none",
+    },
+    {
+      name: READ_PARSE_FLOOR,
+      command: (corpus) => ({ argv: [node, path.join(dist, "bench/floor.js"), corpus.dir, "--parse", findingsListPath(corpus)], node: true }),
+      parsed: (stderr, corpus) => {
+        const line = stderr.split("\n").find((text) => text.startsWith("floor "));
+        const parsed = line ? (JSON.parse(line.slice("floor ".length)) as { parsed: number }).parsed : undefined;
+        return parsed === undefined ? "?" : `${parsed.toLocaleString("en-US")} / ${corpus.files.toLocaleString("en-US")}`;
+      },
     },
   ];
   const astGrep = path.join(repo, "node_modules/.bin/ast-grep");
@@ -124,6 +148,26 @@ function tools(options: Options): Tool[] {
   return list;
 }
 
+const READ_PARSE_FLOOR = "Node read + parse floor (the above, then parse the files with findings)";
+const PERFECT_PREFILTER = "bindfix dry run, perfect prefilter (bench/perfect-prefilter.ts)";
+
+/** Where the corpus's files with findings are listed for the read + parse floor. */
+function findingsListPath(corpus: Corpus): string {
+  return path.join(repo, `.bench-cache/${corpus.name}-findings.txt`);
+}
+
+/**
+ * Lists the files of the corpus in which a bindfix dry run finds something (each relative to the
+ * corpus), for the read + parse floor: files any tree-sitter tool must parse to report them.
+ */
+function listFilesWithFindings(corpus: Corpus): number {
+  const result = spawnSync(node, [cli, "--json", "."], { cwd: corpus.dir, maxBuffer: 256 * 1024 * 1024 });
+  const report = JSON.parse(result.stdout.toString("utf8")) as { findings: Array<{ path: string }> };
+  const paths = [...new Set(report.findings.map((finding) => finding.path))];
+  writeFileSync(findingsListPath(corpus), paths.map((file) => `${file}\n`).join(""));
+  return paths.length;
+}
+
 interface Row {
   tool: Tool;
   runs: Measurement[];
@@ -139,8 +183,9 @@ const median = (values: number[]): number => {
 function measureCorpus(corpus: Corpus, list: Tool[], runs: number): Row[] {
   const rows = list.filter((tool) => !tool.skip?.(corpus)).map((tool) => ({ tool, runs: [] as Measurement[] }));
   const rusage = path.join(dist, "bench/rusage.js");
-  process.stderr.write(`bench: ${corpus.name}: warming the page cache\n`);
+  process.stderr.write(`bench: ${corpus.name}: warming the page cache, and listing the files with findings\n`);
   run({ argv: [node, path.join(dist, "bench/floor.js"), corpus.dir] }, rusage);
+  listFilesWithFindings(corpus);
   for (let round = 0; round < runs; round++) {
     for (let k = 0; k < rows.length; k++) {
       const row = rows[(k + round) % rows.length]!;
@@ -159,7 +204,7 @@ function measureCorpus(corpus: Corpus, list: Tool[], runs: number): Row[] {
 const seconds = (value: number): string => `${value < 10 ? value.toFixed(2) : value.toFixed(1)} s`;
 const megabytes = (kib: number | undefined): string => (kib === undefined ? "n/a" : `${Math.round(kib / 1024)} MB`);
 
-function table(corpus: Corpus, rows: Row[]): { lines: string[]; bindfix: number; astGrep?: number; floor?: number; rss?: number } {
+function table(corpus: Corpus, rows: Row[]): { lines: string[]; bindfix: number; astGrep?: number; floor?: number; parseFloor?: number; perfect?: number; rss?: number } {
   const bindfix = median(rows[0]!.runs.map((m) => m.wall));
   const lines = [
     `${corpus.label}: ${corpus.files.toLocaleString("en-US")} files, ${corpus.lines.toLocaleString("en-US")} lines, ${(corpus.bytes / 1e6).toFixed(1)} MB`,
@@ -169,18 +214,22 @@ function table(corpus: Corpus, rows: Row[]): { lines: string[]; bindfix: number;
   ];
   let astGrep: number | undefined;
   let floor: number | undefined;
+  let parseFloor: number | undefined;
+  let perfect: number | undefined;
   for (const { tool, runs } of rows) {
     const wall = median(runs.map((m) => m.wall));
     const cpus = runs.map((m) => m.cpu).filter((cpu): cpu is number => cpu !== undefined);
     const rss = runs.map((m) => m.maxRssKiB).filter((kib): kib is number => kib !== undefined);
     if (tool.name.startsWith("ast-grep")) astGrep = wall;
     if (tool.name.startsWith("Node read floor")) floor = wall;
+    if (tool.name === READ_PARSE_FLOOR) parseFloor = wall;
+    if (tool.name === PERFECT_PREFILTER) perfect = wall;
     lines.push(
       `| ${tool.name} | ${seconds(wall)} | ${(wall / bindfix).toFixed(2)} | ${cpus.length ? seconds(median(cpus)) : "n/a"} | ${rss.length ? megabytes(Math.max(...rss)) : "n/a"} | ${tool.parsed(runs[runs.length - 1]!.stderr, corpus)} | ${runs.length} |`,
     );
   }
   const bindfixRss = rows[0]!.runs.map((m) => m.maxRssKiB).filter((kib): kib is number => kib !== undefined);
-  return { lines, bindfix, astGrep, floor, rss: bindfixRss.length ? Math.max(...bindfixRss) : undefined };
+  return { lines, bindfix, astGrep, floor, parseFloor, perfect, rss: bindfixRss.length ? Math.max(...bindfixRss) : undefined };
 }
 
 function machine(): string[] {
@@ -276,6 +325,14 @@ async function main(): Promise<void> {
     if (result.astGrep) targets.push(`${corpus.name}: bindfix / ast-grep = ${(result.bindfix / result.astGrep).toFixed(2)} (target <= 0.2: ${check(result.bindfix / result.astGrep <= 0.2)})`);
     if (corpus.name === "stdlib" && result.floor) {
       targets.push(`${corpus.name}: bindfix / read floor = ${(result.bindfix / result.floor).toFixed(2)} (target <= 2: ${check(result.bindfix / result.floor <= 2)})`);
+    }
+    // Not targets: what the machine leaves of those two once the files are read and the files with
+    // findings parsed, and what bindfix would take with a prefilter that cost nothing.
+    if (corpus.name === "stdlib" && result.floor && result.astGrep) {
+      const { floor, astGrep } = result;
+      const against = (wall: number): string => `${(wall / astGrep).toFixed(2)} of ast-grep and ${(wall / floor).toFixed(2)} × the read floor`;
+      if (result.parseFloor) targets.push(`${corpus.name}, for comparison: the read + parse floor alone = ${against(result.parseFloor)}`);
+      if (result.perfect) targets.push(`${corpus.name}, for comparison: bindfix with a perfect prefilter = ${against(result.perfect)}`);
     }
     if (corpus.name === "python" && result.rss !== undefined) {
       targets.push(`${corpus.name}: bindfix peak RSS = ${megabytes(result.rss)} (target <= 200 MB: ${check(result.rss / 1024 <= 200)})`);
