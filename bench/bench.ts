@@ -160,12 +160,12 @@ function findingsListPath(corpus: Corpus): string {
  * Lists the files of the corpus in which a bindfix dry run finds something (each relative to the
  * corpus), for the read + parse floor: files any tree-sitter tool must parse to report them.
  */
-function listFilesWithFindings(corpus: Corpus): number {
+function listFilesWithFindings(corpus: Corpus): void {
   const result = spawnSync(node, [cli, "--json", "."], { cwd: corpus.dir, maxBuffer: 256 * 1024 * 1024 });
   const report = JSON.parse(result.stdout.toString("utf8")) as { findings: Array<{ path: string }> };
   const paths = [...new Set(report.findings.map((finding) => finding.path))];
   writeFileSync(findingsListPath(corpus), paths.map((file) => `${file}\n`).join(""));
-  return paths.length;
+  process.stderr.write(`bench: ${corpus.name}: ${paths.length} files with findings\n`);
 }
 
 interface Row {

@@ -1,10 +1,10 @@
 // The Node read floor, run as its own process by the benchmark: read every file of a corpus,
 // decode it and test one regular expression. No Node tool that reads the files can be faster.
 //
-// With `--parse LIST` (a file naming one corpus-relative path per line), it then also parses those
-// files with tree-sitter-python, in this thread: the read + parse floor. Given the files that hold
-// findings, it is what any tool built on tree-sitter in Node must spend before it has analysed
-// anything, however well it knows which files to skip.
+// With `--parse LIST` (a file naming one path per line, relative to the first folder given), it
+// then parses those files with tree-sitter-python, in this thread: the read + parse floor. Given
+// the files that hold findings, it is what any tool built on tree-sitter in Node must spend before
+// it has analysed anything, however well it knows which files to skip.
 import { readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
