@@ -7,6 +7,7 @@ import { statSync } from "node:fs";
 import { availableParallelism } from "node:os";
 import { Worker } from "node:worker_threads";
 import { parseCommandLine } from "./options.js";
+import { restoreYoungGenerationFlag } from "./young-generation.js";
 
 /** The `workerData` of a worker started before the run's setup is known: it waits for the setup as its first message. */
 export const PRESTARTED = "bindfix-prestarted";
@@ -29,7 +30,10 @@ const WORKER_YOUNG_GENERATION_MB = 4;
 
 /** Starts a worker on src/worker.ts. */
 export function startWorker(workerData: unknown): Worker {
-  return new Worker(new URL("./worker.js", import.meta.url), { workerData, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
+  const worker = new Worker(new URL("./worker.js", import.meta.url), { workerData, resourceLimits: { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB } });
+  // Configuring the worker's heap has reset the command line's young-generation flag.
+  worker.once("online", () => restoreYoungGenerationFlag());
+  return worker;
 }
 
 let prestarted: { worker: Worker; exited: boolean } | undefined;

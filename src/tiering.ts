@@ -22,15 +22,26 @@ const LATER_TIERING: Readonly<Record<string, { flag: string; value: number }>> =
  */
 export function tierUpLater(
   v8Version: string = process.versions.v8,
-  userFlags: string = [...process.execArgv, process.env.NODE_OPTIONS ?? ""].join(" "),
+  userFlags: string = givenNodeFlags(),
   setFlag: (flag: string) => void = v8.setFlagsFromString,
 ): string | undefined {
   const tiering = LATER_TIERING[v8Version.split(".")[0]!];
-  if (!tiering) return undefined;
-  // V8 reads `--interrupt-budget` and `--interrupt_budget` alike.
-  const name = tiering.flag.slice(2);
-  if (userFlags.includes(name) || userFlags.includes(name.replaceAll("-", "_"))) return undefined;
+  if (!tiering || mentionsFlag(userFlags, tiering.flag.slice(2))) return undefined;
   const flag = `${tiering.flag}=${tiering.value}`;
   setFlag(flag);
   return flag;
+}
+
+/** The flags the user gave Node: on its command line and in NODE_OPTIONS, as one string. */
+export function givenNodeFlags(): string {
+  return [...process.execArgv, process.env.NODE_OPTIONS ?? ""].join(" ");
+}
+
+/**
+ * Whether `flags` mention a V8 flag's name (without `--`) in either spelling, anywhere: a longer
+ * flag that holds the name counts too, as the user chose something about it.
+ */
+export function mentionsFlag(flags: string, name: string): boolean {
+  // V8 reads `--interrupt-budget` and `--interrupt_budget` alike.
+  return flags.includes(name) || flags.includes(name.replaceAll("-", "_"));
 }
