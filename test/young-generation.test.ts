@@ -3,11 +3,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { keepYoungGenerationSmall, restoreYoungGenerationFlag } from "../src/young-generation.js";
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import os from "node:os";
-import path from "node:path";
-import { moduleLiteral } from "./helpers/child.js";
+import { moduleLiteral, runEnding } from "./helpers/child.js";
 
 test("the flag is set unless the user gave a semi-space flag, and set again only once chosen", () => {
   const set: string[] = [];
@@ -45,17 +41,7 @@ function youngGenerationAfterWorker(keepSmall: boolean): number {
     console.log(young.space_size / 1048576);
     await worker.terminate();
   `;
-  // From a file, not `-e`: the worker inherits this process's flags, and `--input-type` would reject its entry file.
-  const dir = mkdtempSync(path.join(os.tmpdir(), "bindfix-young-"));
-  try {
-    const file = path.join(dir, "script.mjs");
-    writeFileSync(file, script);
-    const child = spawnSync(process.execPath, [file], { encoding: "utf8", timeout: 60_000 });
-    assert.equal(child.status, 0, child.stderr);
-    return Number(child.stdout.trim());
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
+  return Number(runEnding(script, 60, "the young-generation script"));
 }
 
 test("after a worker is online, the young generation still keeps its first size; without the flag it grows", () => {
